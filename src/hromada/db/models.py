@@ -1,0 +1,239 @@
+"""ORM models of the workspace: tenants, accounts, audit trail and statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hromada.db.base import Base, utcnow
+
+__all__ = [
+    "ApiToken",
+    "AuditLog",
+    "ImportRecord",
+    "Membership",
+    "Municipality",
+    "MunicipalityStatus",
+    "ReferenceDataset",
+    "Role",
+    "StatisticSeries",
+    "User",
+]
+
+
+class Role(enum.StrEnum):
+    """A user's role inside one municipality's workspace (ordered: viewer < editor < admin)."""
+
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return {Role.VIEWER: 1, Role.EDITOR: 2, Role.ADMIN: 3}[self]
+
+
+class MunicipalityStatus(enum.StrEnum):
+    """The situation of a municipality that changes what is possible there."""
+
+    FRONTLINE = "frontline"
+    DEOCCUPIED = "de-occupied"
+    HOSTING_IDP = "hosting-idp"
+    REAR = "rear"
+
+
+def _enum(cls: type[enum.StrEnum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Municipality(Base):
+    """A territorial community (hromada): the tenant that owns a workspace."""
+
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(19), unique=True, comment="KATOTTG code: UA + 17 digits")
+    name_uk: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_de: Mapped[str | None] = mapped_column(String(200))
+    oblast_code: Mapped[str] = mapped_column(String(4), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="urban")
+    status: Mapped[MunicipalityStatus] = mapped_column(
+        _enum(MunicipalityStatus, "municipality_status"), default=MunicipalityStatus.REAR
+    )
+    population: Mapped[int | None] = mapped_column(Integer)
+    area_km2: Mapped[float | None] = mapped_column(Float)
+    idp_share: Mapped[float | None] = mapped_column(Float)
+    description: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="text per locale")
+    is_synthetic: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="municipality", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("population IS NULL OR population >= 0", name="population_nonnegative"),
+        CheckConstraint("area_km2 IS NULL OR area_km2 > 0", name="area_positive"),
+    )
+
+    def name(self, locale: str) -> str:
+        """The name in ``locale`` (German falls back to the English transliteration)."""
+        if locale == "uk":
+            return self.name_uk
+        if locale == "de" and self.name_de:
+            return self.name_de
+        return self.name_en
+
+
+class User(Base):
+    """A person who logs in. Facilitators see and manage every municipality of the network."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_facilitator: Mapped[bool] = mapped_column(default=False)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+
+class Membership(Base):
+    """A user's role in one municipality."""
+
+    __tablename__ = "membership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    municipality: Mapped[Municipality] = relationship(back_populates="memberships")
+
+    __table_args__ = (UniqueConstraint("user_id", "municipality_id"),)
+
+
+class ApiToken(Base):
+    """A personal access token for the REST API; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None]
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class AuditLog(Base):
+    """Who changed what, when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipality.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ImportRecord(Base):
+    """One accepted import of a statistics file: its provenance."""
+
+    __tablename__ = "import_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    layout: Mapped[str] = mapped_column(String(8))
+    rows: Mapped[int] = mapped_column(Integer)
+    inserted: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class StatisticSeries(Base):
+    """One observation: a measure for a region (municipality or oblast code), year and NACE sector.
+
+    The natural key is (workspace, region, year, sector, measure); re-importing a file updates values in
+    place and never duplicates rows.
+    """
+
+    __tablename__ = "statistic_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    region_code: Mapped[str] = mapped_column(String(19))
+    year: Mapped[int] = mapped_column(Integer)
+    sector_code: Mapped[str] = mapped_column(String(8), comment="NACE Rev. 2 code, or _T for the total")
+    measure: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(Text)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_record.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "region_code", "year", "sector_code", "measure"),
+        Index("ix_statistic_series_lookup", "municipality_id", "measure", "year"),
+    )
+
+
+class ReferenceDataset(Base):
+    """A reference dataset kept as a columnar file under the data directory (e.g. the national panel)."""
+
+    __tablename__ = "reference_dataset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    path: Mapped[str] = mapped_column(String(500), comment="relative to the data directory")
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
