@@ -1,0 +1,250 @@
+"""Command groups: demo, serve, db, user, municipality, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from hromada import __version__
+from hromada.cli._common import configure_logging, console, database, load_settings, user_errors
+from hromada.db.models import Role
+
+app = typer.Typer(
+    name="hromada",
+    help="Hromada: recovery planning for war-affected municipalities.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
+municipality_app = typer.Typer(help="Municipalities (tenants).", no_args_is_help=True)
+import_app = typer.Typer(help="Import data files.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(municipality_app, name="municipality")
+app.add_typer(import_app, name="import")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"hromada {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    configure_logging(verbose)
+
+
+# ---------------------------------------------------------------------------------------------- serve
+
+
+def _serve(host: str, port: int, demo: bool) -> None:
+    import uvicorn
+
+    from hromada.web import create_app
+
+    settings = load_settings(host=host, port=port, **({"demo_mode": True} if demo else {}))
+    with user_errors():
+        web_app = create_app(settings)
+    console.print(f"Serving Hromada on [bold]http://{host}:{port}[/] (Ctrl+C stops).")
+    uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the web application and the REST API."""
+    settings = load_settings(host=host, port=port)
+    with user_errors(), database(settings):
+        pass
+    _serve(host, port, demo=False)
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Only load the demo data.")] = False,
+) -> None:
+    """Create the database, load the synthetic demo data (idempotent) and serve the app."""
+    from hromada.services.demo import DEMO_PASSWORD, seed_demo
+
+    settings = load_settings(demo_mode=True, host=host, port=port)
+    with user_errors(), console.status("Loading the demo data…"), database(settings) as session:
+        summary = seed_demo(session, settings)
+    table = Table(title="Demo accounts (synthetic data; password for all: " + DEMO_PASSWORD + ")")
+    table.add_column("email")
+    table.add_column("role")
+    table.add_column("municipality")
+    for login in summary.logins:
+        table.add_row(login.email, login.role, login.municipality or "all (network)")
+    console.print(table)
+    console.print(
+        f"{summary.municipalities} municipalities, {summary.values_written} statistics written "
+        f"({summary.values_unchanged} already there); national panel: {summary.panel_rows:,} rows."
+    )
+    if not no_serve:
+        _serve(host, port, demo=True)
+
+
+# ---------------------------------------------------------------------------------------------- db
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the newest version."""
+    settings = load_settings()
+    with user_errors(), database(settings):
+        pass
+    console.print(f"Database is up to date: {settings.resolved_database_url.split('@')[-1]}")
+
+
+# ---------------------------------------------------------------------------------------------- user
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters.")
+    ],
+    name: Annotated[str, typer.Option(help="Full name.")] = "",
+    facilitator: Annotated[bool, typer.Option(help="Network-wide facilitator.")] = False,
+    municipality: Annotated[str | None, typer.Option(help="KATOTTG code of a municipality to join.")] = None,
+    role: Annotated[Role, typer.Option(help="Role in that municipality.")] = Role.VIEWER,
+) -> None:
+    """Create a user account, optionally with a role in one municipality."""
+    from hromada.services import accounts
+    from hromada.services.demo import municipality_by_code
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        user = accounts.add_user(session, email, password, full_name=name, is_facilitator=facilitator)
+        if municipality:
+            accounts.add_membership(session, user, municipality_by_code(session, municipality), role)
+    console.print(f"User {email} created.")
+
+
+@user_app.command("token")
+def user_token(
+    email: str,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    days: Annotated[int | None, typer.Option(help="Expire after this many days.")] = None,
+) -> None:
+    """Issue a personal API token (shown once)."""
+    import datetime as dt
+
+    from hromada.services import accounts
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        user = accounts.get_user(session, email)
+        issued = accounts.issue_token(
+            session, user, name, expires_in=dt.timedelta(days=days) if days else None
+        )
+    console.print(issued.secret, highlight=False, soft_wrap=True)
+
+
+# ---------------------------------------------------------------------------------------------- municipality
+
+
+@municipality_app.command("add")
+def municipality_add(
+    code: Annotated[str, typer.Argument(help="KATOTTG code: UA followed by 17 digits.")],
+    name_uk: Annotated[str, typer.Option(help="Name in Ukrainian.")],
+    name_en: Annotated[str, typer.Option(help="Name in English transliteration.")],
+    oblast: Annotated[str, typer.Option(help="Oblast code prefix, e.g. UA63.")],
+    status: Annotated[str, typer.Option(help="frontline, de-occupied, hosting-idp or rear.")] = "rear",
+    kind: Annotated[str, typer.Option(help="urban, settlement or rural.")] = "urban",
+    population: Annotated[int | None, typer.Option(help="Population.")] = None,
+    area: Annotated[float | None, typer.Option(help="Area in km².")] = None,
+) -> None:
+    """Add a municipality to the network."""
+    from hromada.services.profile import MunicipalityInput, create_municipality
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        create_municipality(
+            session,
+            MunicipalityInput(
+                code=code, name_uk=name_uk, name_en=name_en, oblast_code=oblast, status=status, kind=kind,
+                population=population, area_km2=area,
+            ),
+        )
+    console.print(f"Municipality {code} added.")
+
+
+@municipality_app.command("list")
+def municipality_list() -> None:
+    """List the municipalities with their key figures."""
+    from hromada.services.demo import system_principal
+    from hromada.services.profile import list_municipalities
+
+    settings = load_settings()
+    table = Table("code", "name", "status", "population", "employment", "values")
+    with user_errors(), database(settings) as session:
+        for o in list_municipalities(session, system_principal()):
+            m = o.municipality
+            table.add_row(
+                m.code, m.name_en, m.status.value, f"{m.population or 0:,}",
+                f"{o.employment:,.0f}" if o.employment is not None else "", f"{o.n_values:,}",
+            )
+    console.print(table)
+
+
+# ---------------------------------------------------------------------------------------------- import
+
+
+class _Bars:
+    """Rich progress bars for the read and write stages of an import."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            label = "Reading and checking" if stage == "read" else "Writing"
+            self.tasks[stage] = self.progress.add_task(label, total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)
+
+
+@import_app.command("stats")
+def import_stats(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV or XLSX file.")],
+    municipality: Annotated[str, typer.Option("--municipality", "-m", help="KATOTTG code of the workspace.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file; write nothing.")] = False,
+) -> None:
+    """Import a statistics file (long or wide layout) into a municipality's workspace. All or nothing."""
+    from hromada.services.demo import municipality_by_code, system_principal
+    from hromada.services.profile import import_statistics
+
+    settings = load_settings()
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+               TimeRemainingColumn())
+    with user_errors(), database(settings) as session, Progress(*columns, console=console) as progress:
+        target = municipality_by_code(session, municipality)
+        summary = import_statistics(
+            session, system_principal(), target, file, dry_run=dry_run, progress=_Bars(progress)
+        )
+    verb = "would write" if dry_run else "written"
+    console.print(
+        f"{summary.filename}: {summary.rows:,} rows ({summary.layout} layout); {verb}: "
+        f"{summary.inserted:,} new, {summary.updated:,} changed; {summary.unchanged:,} unchanged."
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,95 @@
+"""Who may do what: the one place where permission rules live.
+
+Rules
+-----
+- A facilitator may read and change every municipality of the network and manage accounts.
+- A member of a municipality may act there according to their role: ``viewer`` reads, ``editor`` also
+  changes data (imports), ``admin`` also manages the municipality's members.
+- Anyone else gets :class:`~hromada.errors.NotFoundError` (not "forbidden"), so that the existence of
+  another municipality's data is not disclosed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hromada.db.models import Membership, Role, User
+from hromada.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+
+__all__ = ["Action", "Principal", "load_principal", "require", "require_facilitator"]
+
+Action = Literal["read", "write", "admin"]
+
+_NEEDED: dict[Action, Role] = {"read": Role.VIEWER, "write": Role.EDITOR, "admin": Role.ADMIN}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller, with their roles per municipality id."""
+
+    user_id: int | None
+    email: str
+    is_facilitator: bool = False
+    roles: dict[int, Role] = field(default_factory=dict)
+
+    def role_in(self, municipality_id: int) -> Role | None:
+        """The caller's role in a municipality (facilitators act as admin everywhere)."""
+        if self.is_facilitator:
+            return Role.ADMIN
+        return self.roles.get(municipality_id)
+
+    def can(self, action: Action, municipality_id: int) -> bool:
+        role = self.role_in(municipality_id)
+        return role is not None and role.rank >= _NEEDED[action].rank
+
+    @property
+    def municipality_ids(self) -> frozenset[int]:
+        return frozenset(self.roles)
+
+
+def load_principal(session: Session, user_id: int) -> Principal:
+    """Build the principal of an active user.
+
+    Raises
+    ------
+    AuthenticationError
+        When the user does not exist or was deactivated.
+    """
+    user = session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise AuthenticationError("Your session has ended; please log in again.")
+    rows = session.execute(
+        select(Membership.municipality_id, Membership.role).where(Membership.user_id == user_id)
+    ).all()
+    return Principal(
+        user_id=user.id,
+        email=user.email,
+        is_facilitator=user.is_facilitator,
+        roles={mid: Role(role) for mid, role in rows},
+    )
+
+
+def require(principal: Principal, action: Action, municipality_id: int) -> None:
+    """Raise unless ``principal`` may perform ``action`` in the municipality.
+
+    A caller with no role there gets ``NotFoundError``; a member whose role is too low gets
+    ``PermissionDeniedError`` naming the role needed.
+    """
+    role = principal.role_in(municipality_id)
+    if role is None:
+        raise NotFoundError("No such municipality in your workspace.")
+    needed = _NEEDED[action]
+    if role.rank < needed.rank:
+        raise PermissionDeniedError(
+            f"This needs the role '{needed.value}' in this municipality; you have '{role.value}'."
+        )
+
+
+def require_facilitator(principal: Principal) -> None:
+    """Raise unless the caller is a network facilitator."""
+    if not principal.is_facilitator:
+        raise PermissionDeniedError("Only a network facilitator may do this.")

@@ -1,0 +1,158 @@
+"""Loading the synthetic demo data into a workspace (idempotent), and operator helpers for the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hromada.data import load_demo
+from hromada.data.synthetic import write_panel_parquet
+from hromada.db.models import Municipality, ReferenceDataset, Role, User
+from hromada.errors import NotFoundError
+from hromada.services import accounts
+from hromada.services.access import Principal
+from hromada.services.profile import MunicipalityInput, create_municipality, upsert_statistics
+from hromada.settings import Settings
+
+__all__ = [
+    "DEMO_FACILITATOR",
+    "DEMO_PASSWORD",
+    "DemoLogin",
+    "DemoSummary",
+    "municipality_by_code",
+    "seed_demo",
+    "system_principal",
+]
+
+logger = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "hromada-demo"
+DEMO_FACILITATOR = "facilitator@hromada.example"
+NATIONAL_PANEL = "national-panel-division"
+
+
+def system_principal() -> Principal:
+    """The operator at the command line: acts network-wide, recorded in the audit log without a user."""
+    return Principal(user_id=None, email="cli", is_facilitator=True)
+
+
+def municipality_by_code(session: Session, code: str) -> Municipality:
+    municipality = session.scalar(select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        raise NotFoundError(f"No municipality with the code {code}.")
+    return municipality
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    email: str
+    role: str
+    municipality: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    logins: tuple[DemoLogin, ...]
+    municipalities: int
+    values_written: int
+    values_unchanged: int
+    panel_rows: int
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _ensure_user(session: Session, email: str, *, facilitator: bool, full_name: str) -> User:
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = accounts.add_user(
+            session, email, DEMO_PASSWORD, full_name=full_name, is_facilitator=facilitator
+        )
+    return user
+
+
+def register_reference(
+    session: Session, settings: Settings, name: str, path: Path, *, rows: int, provenance: dict[str, Any]
+) -> ReferenceDataset:
+    """Record (or refresh) a reference dataset file kept under the data directory."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    relative = path.relative_to(settings.data_dir).as_posix()
+    dataset = session.scalar(select(ReferenceDataset).where(ReferenceDataset.name == name))
+    if dataset is None:
+        dataset = ReferenceDataset(name=name, path=relative, sha256=digest, rows=rows, provenance=provenance)
+        session.add(dataset)
+    elif dataset.sha256 != digest or dataset.path != relative:
+        dataset.path, dataset.sha256, dataset.rows, dataset.provenance = relative, digest, rows, provenance
+    session.flush()
+    return dataset
+
+
+def seed_demo(session: Session, settings: Settings) -> DemoSummary:
+    """Load the demo municipalities, accounts, statistics and the national reference panel.
+
+    Running it again changes nothing: municipalities and users are matched by code and email, and
+    statistics by their natural key.
+    """
+    demo = load_demo(cache_dir=settings.cache_dir)
+    # The national panel: a Parquet file under the data directory, registered with its provenance.
+    panel_path = settings.data_dir / "reference" / f"{NATIONAL_PANEL}.parquet"
+    existing = session.scalar(select(ReferenceDataset).where(ReferenceDataset.name == NATIONAL_PANEL))
+    stale = existing is None or existing.provenance != demo.provenance or not panel_path.exists()
+    if stale:
+        panel_path.parent.mkdir(parents=True, exist_ok=True)
+        write_panel_parquet(demo.panel, panel_path)
+        register_reference(
+            session, settings, NATIONAL_PANEL, panel_path,
+            rows=len(demo.panel.employment), provenance=dict(demo.provenance),
+        )
+    facilitator = _ensure_user(session, DEMO_FACILITATOR, facilitator=True, full_name="Demo facilitator")
+    logins = [DemoLogin(facilitator.email, "facilitator", None)]
+    written = unchanged = 0
+    for row in demo.municipalities.to_dict(orient="records"):
+        municipality = create_municipality(
+            session,
+            MunicipalityInput(
+                code=row["code"],
+                name_uk=row["name_uk"],
+                name_en=row["name_en"],
+                name_de=row.get("name_de") or None,
+                oblast_code=row["oblast_code"],
+                status=row["status"],
+                kind=row["kind"],
+                population=int(row["population"]),
+                area_km2=float(row["area_km2"]),
+                idp_share=float(row["idp_share"]) if row.get("idp_share") is not None else None,
+                description={
+                    loc: str(row[f"description_{loc}"])
+                    for loc in ("uk", "en", "de")
+                    if row.get(f"description_{loc}")
+                },
+                is_synthetic=True,
+            ),
+            update=True,
+        )
+        email = f"{_slug(row['name_en'])}@hromada.example"
+        user = _ensure_user(session, email, facilitator=False, full_name=f"Demo user, {row['name_en']}")
+        if not any(m.municipality_id == municipality.id for m in user.memberships):
+            accounts.add_membership(session, user, municipality, Role.EDITOR)
+        logins.append(DemoLogin(email, Role.EDITOR.value, f"{row['name_en']} ({row['code']})"))
+        stats = demo.statistics[demo.statistics["region_code"] == row["code"]]
+        inserted, updated, same = upsert_statistics(session, municipality.id, stats)
+        written += inserted + updated
+        unchanged += same
+    logger.info("demo data loaded: %d values written, %d unchanged", written, unchanged)
+    return DemoSummary(
+        logins=tuple(logins),
+        municipalities=len(demo.municipalities),
+        values_written=written,
+        values_unchanged=unchanged,
+        panel_rows=len(demo.panel.employment),
+    )

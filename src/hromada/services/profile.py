@@ -1,0 +1,473 @@
+"""The ``profile`` domain: municipalities, their key figures and their statistics (including imports)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from hromada.data.nace import nace_codes
+from hromada.data.regions import load_regions
+from hromada.db.models import ImportRecord, Municipality, MunicipalityStatus, StatisticSeries
+from hromada.errors import ConflictError, NotFoundError, ValidationError
+from hromada.io.statistics import StatisticsFile, read_statistics
+from hromada.services import audit
+from hromada.services.access import Principal, require, require_facilitator
+
+__all__ = [
+    "ImportSummary",
+    "MunicipalityInput",
+    "MunicipalityOverview",
+    "create_municipality",
+    "get_municipality",
+    "import_statistics",
+    "list_municipalities",
+    "statistics_frame",
+    "upsert_statistics",
+]
+
+logger = logging.getLogger(__name__)
+
+KATOTTG = re.compile(r"^UA\d{17}$")
+_KEY = ["region_code", "year", "sector_code", "measure"]
+_CHUNK = 20_000
+
+#: A progress callback: (stage, done, total) with stage "read" (bytes) or "write" (rows).
+Progress = Callable[[str, int, int], None]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Municipalities
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalityInput:
+    """The fields needed to create a municipality."""
+
+    code: str
+    name_uk: str
+    name_en: str
+    oblast_code: str
+    status: str = MunicipalityStatus.REAR.value
+    kind: str = "urban"
+    population: int | None = None
+    area_km2: float | None = None
+    name_de: str | None = None
+    idp_share: float | None = None
+    description: dict[str, str] | None = None
+    is_synthetic: bool = False
+
+
+def _validate_municipality(data: MunicipalityInput) -> None:
+    if not KATOTTG.match(data.code):
+        raise ValidationError(f"code must be a KATOTTG code (UA followed by 17 digits); got {data.code!r}")
+    oblasts = set(load_regions()["oblast_code"])
+    if data.oblast_code not in oblasts:
+        raise ValidationError(
+            f"oblast_code must be one of {', '.join(sorted(oblasts))}; got {data.oblast_code!r}"
+        )
+    if not data.code.startswith(data.oblast_code):
+        raise ValidationError(
+            f"code must start with its oblast's prefix {data.oblast_code}; got {data.code!r}"
+        )
+    statuses = [s.value for s in MunicipalityStatus]
+    if data.status not in statuses:
+        raise ValidationError(f"status must be one of {', '.join(statuses)}; got {data.status!r}")
+    if data.population is not None and data.population < 0:
+        raise ValidationError(f"population must be >= 0; got {data.population}")
+    if data.area_km2 is not None and data.area_km2 <= 0:
+        raise ValidationError(f"area_km2 must be > 0; got {data.area_km2}")
+    if not data.name_uk.strip() or not data.name_en.strip():
+        raise ValidationError("name_uk and name_en must not be empty")
+
+
+def create_municipality(
+    session: Session, data: MunicipalityInput, *, actor: Principal | None = None, update: bool = False
+) -> Municipality:
+    """Create a municipality (facilitators only); with ``update=True`` an existing code is updated."""
+    if actor is not None:
+        require_facilitator(actor)
+    _validate_municipality(data)
+    municipality = session.scalar(select(Municipality).where(Municipality.code == data.code))
+    if municipality is not None and not update:
+        raise ConflictError(f"A municipality with the code {data.code} already exists.")
+    fields: dict[str, Any] = {
+        "name_uk": data.name_uk,
+        "name_en": data.name_en,
+        "name_de": data.name_de,
+        "oblast_code": data.oblast_code,
+        "kind": data.kind,
+        "status": MunicipalityStatus(data.status),
+        "population": data.population,
+        "area_km2": data.area_km2,
+        "idp_share": data.idp_share,
+        "description": data.description or {},
+        "is_synthetic": data.is_synthetic,
+    }
+    action = "municipality.update"
+    if municipality is None:
+        municipality = Municipality(code=data.code, **fields)
+        session.add(municipality)
+        action = "municipality.create"
+    else:
+        changed = {k: v for k, v in fields.items() if getattr(municipality, k) != v}
+        if not changed:
+            return municipality
+        for key, value in changed.items():
+            setattr(municipality, key, value)
+    session.flush()
+    audit.record(session, actor, action, "municipality", entity_id=data.code, municipality_id=municipality.id)
+    return municipality
+
+
+def get_municipality(session: Session, principal: Principal, code: str, *, action: str = "read") -> Municipality:
+    """The municipality with this KATOTTG code, if the caller may ``action`` it."""
+    municipality = session.scalar(select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        raise NotFoundError("No such municipality in your workspace.")
+    require(principal, action, municipality.id)  # type: ignore[arg-type]
+    return municipality
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalityOverview:
+    """A municipality with its key figures, as listed to a user."""
+
+    municipality: Municipality
+    employment: float | None
+    employment_year: int | None
+    n_values: int
+
+
+def list_municipalities(session: Session, principal: Principal) -> list[MunicipalityOverview]:
+    """The municipalities the caller may see, with key figures, ordered by oblast and name."""
+    query = select(Municipality).order_by(Municipality.oblast_code, Municipality.name_en)
+    if not principal.is_facilitator:
+        query = query.where(Municipality.id.in_(principal.municipality_ids))
+    municipalities = list(session.scalars(query))
+    ids = [m.id for m in municipalities]
+    if not ids:
+        return []
+    counts = dict(
+        session.execute(
+            select(StatisticSeries.municipality_id, func.count())
+            .where(StatisticSeries.municipality_id.in_(ids))
+            .group_by(StatisticSeries.municipality_id)
+        ).all()
+    )
+    totals = _latest_employment(session, municipalities)
+    return [
+        MunicipalityOverview(
+            municipality=m,
+            employment=totals.get(m.id, (None, None))[1],
+            employment_year=totals.get(m.id, (None, None))[0],
+            n_values=counts.get(m.id, 0),
+        )
+        for m in municipalities
+    ]
+
+
+def _latest_employment(
+    session: Session, municipalities: Sequence[Municipality]
+) -> dict[int, tuple[int, float]]:
+    """Total employment (sum over NACE divisions) in the latest year, per municipality id."""
+    divisions = sorted(nace_codes("division"))
+    own = {m.id: m.code for m in municipalities}
+    rows = session.execute(
+        select(
+            StatisticSeries.municipality_id,
+            StatisticSeries.region_code,
+            StatisticSeries.year,
+            func.sum(StatisticSeries.value),
+        )
+        .where(
+            StatisticSeries.municipality_id.in_(list(own)),
+            StatisticSeries.measure == "employment",
+            StatisticSeries.sector_code.in_(divisions),
+        )
+        .group_by(StatisticSeries.municipality_id, StatisticSeries.region_code, StatisticSeries.year)
+    ).all()
+    result: dict[int, tuple[int, float]] = {}
+    for mid, region, year, total in rows:
+        if region != own[mid]:
+            continue
+        if mid not in result or year > result[mid][0]:
+            result[mid] = (int(year), float(total))
+    return result
+
+
+# --------------------------------------------------------------------------------------------------------
+# Statistics
+
+
+def statistics_frame(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    measure: str | None = None,
+    region_code: str | None = None,
+) -> pd.DataFrame:
+    """The workspace's statistics as a long frame (region_code, year, sector_code, measure, value, unit, source)."""
+    require(principal, "read", municipality.id)
+    query = select(
+        StatisticSeries.region_code,
+        StatisticSeries.year,
+        StatisticSeries.sector_code,
+        StatisticSeries.measure,
+        StatisticSeries.value,
+        StatisticSeries.unit,
+        StatisticSeries.source,
+    ).where(StatisticSeries.municipality_id == municipality.id)
+    if measure is not None:
+        query = query.where(StatisticSeries.measure == measure)
+    if region_code is not None:
+        query = query.where(StatisticSeries.region_code == region_code)
+    rows = session.execute(query.order_by(StatisticSeries.year, StatisticSeries.sector_code)).all()
+    columns = ["region_code", "year", "sector_code", "measure", "value", "unit", "source"]
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import did (or, for a dry run, would do)."""
+
+    filename: str
+    layout: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+    measures: tuple[str, ...]
+    years: tuple[int, ...]
+    ignored_columns: tuple[str, ...] = ()
+    import_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "layout": self.layout,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "dry_run": self.dry_run,
+            "measures": list(self.measures),
+            "years": list(self.years),
+            "ignored_columns": list(self.ignored_columns),
+            "import_id": self.import_id,
+        }
+
+
+def _existing(connection: Connection, municipality_id: int, data: pd.DataFrame) -> pd.DataFrame:
+    measures = sorted(data["measure"].unique().tolist())
+    years = sorted(int(y) for y in data["year"].unique())
+    query = select(
+        StatisticSeries.region_code,
+        StatisticSeries.year,
+        StatisticSeries.sector_code,
+        StatisticSeries.measure,
+        StatisticSeries.value.label("old_value"),
+        StatisticSeries.unit.label("old_unit"),
+        StatisticSeries.source.label("old_source"),
+    ).where(
+        StatisticSeries.municipality_id == municipality_id,
+        StatisticSeries.measure.in_(measures),
+        StatisticSeries.year.between(years[0], years[-1]),
+    )
+    result = connection.execute(query)
+    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    frame["year"] = frame["year"].astype("int64")
+    for column in ("region_code", "sector_code", "measure", "old_unit", "old_source"):
+        frame[column] = frame[column].astype(object)
+    return frame
+
+
+def _classify(connection: Connection, municipality_id: int, data: pd.DataFrame) -> pd.DataFrame:
+    """Add a ``change`` column: 'insert', 'update' or 'same', comparing with stored values."""
+    keyed = data[[*_KEY, "value", "unit", "source"]].copy()
+    for column in ("region_code", "sector_code", "measure", "unit", "source"):
+        keyed[column] = keyed[column].astype(object)
+    keyed["year"] = keyed["year"].astype("int64")
+    merged = keyed.merge(_existing(connection, municipality_id, data), on=_KEY, how="left", validate="1:1")
+    new = merged["old_value"].isna()
+    same = (
+        ~new
+        & (merged["old_value"] == merged["value"])
+        & (merged["old_unit"] == merged["unit"])
+        & (merged["old_source"] == merged["source"])
+    )
+    merged["change"] = "update"
+    merged.loc[new, "change"] = "insert"
+    merged.loc[same, "change"] = "same"
+    return merged
+
+
+def _insert_statement(connection: Connection) -> Any:
+    table = StatisticSeries.__table__
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        stmt: Any = sqlite.insert(table)
+    elif dialect == "postgresql":
+        stmt = postgresql.insert(table)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(dialect)
+    return stmt.on_conflict_do_update(
+        index_elements=["municipality_id", *_KEY],
+        set_={
+            "value": stmt.excluded.value,
+            "unit": stmt.excluded.unit,
+            "source": stmt.excluded.source,
+            "import_id": stmt.excluded.import_id,
+        },
+    )
+
+
+def upsert_statistics(
+    session: Session,
+    municipality_id: int,
+    data: pd.DataFrame,
+    *,
+    import_id: int | None = None,
+    progress: Progress | None = None,
+) -> tuple[int, int, int]:
+    """Write validated statistics into a workspace, by natural key; return (inserted, updated, unchanged).
+
+    Rows whose value, unit and source are already stored are skipped, so re-importing a file changes
+    nothing. Runs inside the caller's transaction.
+    """
+    if data.empty:
+        return 0, 0, 0
+    connection = session.connection()
+    classified = _classify(connection, municipality_id, data)
+    todo = classified[classified["change"] != "same"]
+    counts = classified["change"].value_counts()
+    stmt = _insert_statement(connection)
+    total = len(todo)
+    columns = {name: todo[name].to_numpy() for name in [*_KEY, "value", "unit", "source"]}
+    for start in range(0, total, _CHUNK):
+        stop = min(start + _CHUNK, total)
+        params = [
+            {
+                "municipality_id": municipality_id,
+                "region_code": region,
+                "year": int(year),
+                "sector_code": sector,
+                "measure": measure,
+                "value": float(value),
+                "unit": unit,
+                "source": source,
+                "import_id": import_id,
+            }
+            for region, year, sector, measure, value, unit, source in zip(
+                *(columns[name][start:stop] for name in [*_KEY, "value", "unit", "source"]), strict=True
+            )
+        ]
+        connection.execute(stmt, params)
+        if progress is not None:
+            progress("write", stop, total)
+    return int(counts.get("insert", 0)), int(counts.get("update", 0)), int(counts.get("same", 0))
+
+
+def import_statistics(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    source: Path | bytes | BinaryIO,
+    *,
+    filename: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+) -> ImportSummary:
+    """Validate a statistics file and write it into the municipality's workspace.
+
+    Either every row is written or none is: validation happens before any write and the writes run in
+    the caller's transaction. With ``dry_run`` nothing is written and the summary says what would change.
+
+    Raises
+    ------
+    hromada.errors.ImportValidationError
+        With every problem found (file, row, column, expected, got).
+    """
+    require(principal, "write", municipality.id)
+    name = filename or (source.name if isinstance(source, Path) else "upload")
+    raw = source.read_bytes() if isinstance(source, Path) else source if isinstance(source, bytes) else None
+    read_kwargs: dict[str, Any] = {
+        "filename": name,
+        "default_region": municipality.code,
+        "default_source": f"import: {name}",
+    }
+    if max_bytes is not None:
+        read_kwargs["max_bytes"] = max_bytes
+    if progress is not None:
+        read_kwargs["progress"] = lambda done, total: progress("read", done, total)
+    parsed: StatisticsFile = read_statistics(raw if raw is not None else source, **read_kwargs)
+    digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
+    data = parsed.data
+    measures = tuple(sorted(data["measure"].unique().tolist()))
+    years = tuple(sorted(int(y) for y in data["year"].unique()))
+    if dry_run:
+        classified = _classify(session.connection(), municipality.id, data) if len(data) else data
+        counts = classified["change"].value_counts() if len(data) else pd.Series(dtype=int)
+        return ImportSummary(
+            filename=name,
+            layout=parsed.layout,
+            rows=len(data),
+            inserted=int(counts.get("insert", 0)),
+            updated=int(counts.get("update", 0)),
+            unchanged=int(counts.get("same", 0)),
+            dry_run=True,
+            measures=measures,
+            years=years,
+            ignored_columns=tuple(parsed.ignored_columns),
+        )
+    record = ImportRecord(
+        municipality_id=municipality.id,
+        user_id=principal.user_id,
+        filename=name,
+        sha256=digest,
+        layout=parsed.layout,
+        rows=len(data),
+        inserted=0,
+        updated=0,
+    )
+    session.add(record)
+    session.flush()
+    inserted, updated, unchanged = upsert_statistics(
+        session, municipality.id, data, import_id=record.id, progress=progress
+    )
+    record.inserted, record.updated = inserted, updated
+    audit.record(
+        session,
+        principal,
+        "statistics.import",
+        "import_record",
+        entity_id=record.id,
+        municipality_id=municipality.id,
+        details={"filename": name, "rows": len(data), "inserted": inserted, "updated": updated},
+    )
+    logger.info("imported %s: %d rows (%d new, %d changed)", name, len(data), inserted, updated)
+    return ImportSummary(
+        filename=name,
+        layout=parsed.layout,
+        rows=len(data),
+        inserted=inserted,
+        updated=updated,
+        unchanged=unchanged,
+        dry_run=False,
+        measures=measures,
+        years=years,
+        ignored_columns=tuple(parsed.ignored_columns),
+        import_id=record.id,
+    )

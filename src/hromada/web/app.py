@@ -1,0 +1,125 @@
+"""The application factory: ``create_app(settings)`` builds the engine, the web pages and the REST API."""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.middleware.sessions import SessionMiddleware
+
+from hromada import __version__
+from hromada.db.engine import make_engine, make_session_factory
+from hromada.errors import AuthenticationError, HromadaError
+from hromada.settings import Settings
+from hromada.web.security import SecurityHeadersMiddleware
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).parent
+
+
+def _plotly_js() -> Path:
+    return Path(str(importlib.resources.files("plotly") / "package_data" / "plotly.min.js"))
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(WEB_DIR / "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["version"] = __version__
+    return Jinja2Templates(env=env)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the web application for ``settings`` (nothing global: two apps may coexist in a process)."""
+    from hromada.api import build_api_router
+    from hromada.web.pages import build_pages_router
+
+    app = FastAPI(
+        title="Hromada",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        description="Recovery planning for war-affected municipalities. Authenticate with "
+        "`Authorization: Bearer <token>` (create one with `hromada user token`).",
+    )
+    engine = make_engine(settings.resolved_database_url, echo=settings.sql_echo)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.templates = _templates()
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.signing_key(),
+        session_cookie="hromada_session",
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    plotly_js = _plotly_js()
+
+    @app.get("/static-vendor/plotly.min.js", include_in_schema=False)
+    def plotly_asset() -> FileResponse:
+        return FileResponse(
+            plotly_js,
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=604800"},
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(build_api_router())
+    app.include_router(build_pages_router())
+
+    @app.exception_handler(HromadaError)
+    async def hromada_error(request: Request, exc: HromadaError) -> Response:
+        return _error_response(request, exc)
+
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error_response(request: Request, exc: HromadaError) -> Response:
+    if _wants_json(request):
+        headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+        return JSONResponse({"error": exc.to_dict()}, status_code=exc.http_status, headers=headers)
+    is_htmx = request.headers.get("hx-request") == "true"
+    if isinstance(exc, AuthenticationError):
+        target = "/login"
+        if request.method == "GET" and request.url.path not in ("/", "/login"):
+            target += f"?next={request.url.path}"
+        if is_htmx:
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+    from hromada.web.deps import render
+
+    context: dict[str, Any] = {"error": exc}
+    template = "fragments/error.html" if is_htmx else "error.html"
+    response = render(request, template, context, status_code=exc.http_status)
+    if is_htmx:
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response

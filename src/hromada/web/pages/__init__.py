@@ -1,0 +1,18 @@
+"""HTML pages, one module per domain name."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from hromada.web.pages import auth, profile
+from hromada.web.security import verify_csrf
+
+__all__ = ["build_pages_router"]
+
+
+def build_pages_router() -> APIRouter:
+    """Every HTML page; each unsafe request must carry the session's CSRF token."""
+    router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+    router.include_router(auth.router)
+    router.include_router(profile.router)
+    return router

@@ -1,0 +1,128 @@
+"""Municipality list, profile with statistics chart, and statistics import."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from hromada.data.measures import MEASURES
+from hromada.data.regions import load_regions
+from hromada.errors import ImportValidationError, ValidationError
+from hromada.services import profile
+from hromada.web.charts import statistics_figure
+from hromada.web.deps import CurrentPrincipal, DbSession, locale_of, render
+
+router = APIRouter()
+
+
+def _oblast_names(locale: str) -> dict[str, str]:
+    regions = load_regions()
+    column = f"name_{locale}" if f"name_{locale}" in regions.columns else "name_en"
+    return dict(zip(regions["oblast_code"], regions[column], strict=True))
+
+
+@router.get("/municipalities")
+def municipality_list(request: Request, db: DbSession, principal: CurrentPrincipal) -> Response:
+    overviews = profile.list_municipalities(db, principal)
+    locale = locale_of(request)
+    return render(
+        request,
+        "profile/list.html",
+        {"overviews": overviews, "oblasts": _oblast_names(locale)},
+        principal=principal,
+    )
+
+
+def _chart_context(
+    db: DbSession, principal: CurrentPrincipal, code: str, measure: str, locale: str
+) -> dict[str, Any]:
+    municipality = profile.get_municipality(db, principal, code)
+    if measure not in MEASURES:
+        raise ValidationError(f"measure must be one of {', '.join(MEASURES)}; got {measure!r}")
+    frame = profile.statistics_frame(db, principal, municipality, measure=measure, region_code=code)
+    spec = MEASURES[measure]
+    title = getattr(spec, f"title_{locale}", spec.title_en)
+    unit = frame["unit"].iloc[0] if not frame.empty else spec.default_unit
+    figure = (
+        statistics_figure(frame, measure=measure, locale=locale, title=title, unit=unit)
+        if not frame.empty
+        else None
+    )
+    years = sorted(frame["year"].unique().tolist()) if not frame.empty else []
+    sources = sorted(frame["source"].unique().tolist()) if not frame.empty else []
+    return {
+        "municipality": municipality,
+        "measure": measure,
+        "measures": MEASURES,
+        "figure": figure,
+        "n_values": len(frame),
+        "years": years,
+        "sources": sources,
+    }
+
+
+@router.get("/municipalities/{code}")
+def municipality_page(
+    request: Request, db: DbSession, principal: CurrentPrincipal, code: str, measure: str = "employment"
+) -> Response:
+    locale = locale_of(request)
+    context = _chart_context(db, principal, code, measure, locale)
+    context["oblasts"] = _oblast_names(locale)
+    context["can_write"] = principal.can("write", context["municipality"].id)
+    return render(request, "profile/detail.html", context, principal=principal)
+
+
+@router.get("/municipalities/{code}/chart")
+def municipality_chart(
+    request: Request, db: DbSession, principal: CurrentPrincipal, code: str, measure: str = "employment"
+) -> Response:
+    context = _chart_context(db, principal, code, measure, locale_of(request))
+    return render(request, "profile/_chart.html", context, principal=principal)
+
+
+@router.get("/municipalities/{code}/import")
+def import_form(request: Request, db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    return render(
+        request,
+        "profile/import.html",
+        {"municipality": municipality, "measures": MEASURES},
+        principal=principal,
+    )
+
+
+@router.post("/municipalities/{code}/import")
+async def import_upload(
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    code: str,
+    file: Annotated[UploadFile, File()],
+    dry_run: Annotated[bool, Form()] = False,
+) -> Response:
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    settings = request.app.state.settings
+    content = await file.read(settings.max_upload_bytes + 1)
+    context: dict[str, Any] = {"municipality": municipality, "measures": MEASURES, "filename": file.filename}
+    try:
+        summary = profile.import_statistics(
+            db,
+            principal,
+            municipality,
+            content,
+            filename=file.filename or "upload",
+            dry_run=dry_run,
+            max_bytes=settings.max_upload_bytes,
+        )
+    except ImportValidationError as exc:
+        db.rollback()
+        context["error"] = exc
+        status = 422
+    else:
+        db.commit()
+        context["summary"] = summary
+        status = 200
+    template = "profile/_import_result.html" if request.headers.get("hx-request") == "true" else "profile/import.html"
+    return render(request, template, context, status_code=status, principal=principal)
