@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.logging import RichHandler
 from sqlalchemy.orm import Session
 
-from hromada.db.engine import make_engine, make_session_factory, session_scope
 from hromada.errors import HromadaError, ImportValidationError
+from hromada.services.database import open_database
 from hromada.settings import Settings, get_settings
 
 console = Console()
@@ -59,16 +59,14 @@ def report(exc: HromadaError) -> None:
 @contextmanager
 def database(settings: Settings, *, upgrade: bool = True) -> Iterator[Session]:
     """A committed-on-success unit of work; the schema is brought up to date first."""
-    engine = make_engine(settings.resolved_database_url, echo=settings.sql_echo)
+    db = open_database(settings)
     try:
         if upgrade:
-            from hromada.db.migrate import upgrade as run_upgrade
-
-            run_upgrade(engine)
-        with session_scope(make_session_factory(engine)) as session:
+            db.upgrade()
+        with db.unit_of_work() as session:
             yield session
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 @contextmanager

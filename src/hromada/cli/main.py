@@ -11,7 +11,7 @@ from rich.table import Table
 
 from hromada import __version__
 from hromada.cli._common import configure_logging, console, database, load_settings, user_errors
-from hromada.db.models import Role
+from hromada.services.access import Role
 
 app = typer.Typer(
     name="hromada",

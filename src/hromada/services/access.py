@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from hromada.db.models import Membership, Role, User
 from hromada.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 
-__all__ = ["Action", "Principal", "load_principal", "require", "require_facilitator"]
+__all__ = ["Action", "Principal", "Role", "load_principal", "require", "require_facilitator"]
 
 Action = Literal["read", "write", "admin"]
 

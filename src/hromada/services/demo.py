@@ -26,6 +26,7 @@ __all__ = [
     "DEMO_PASSWORD",
     "DemoLogin",
     "DemoSummary",
+    "demo_email",
     "municipality_by_code",
     "seed_demo",
     "system_principal",
@@ -66,8 +67,9 @@ class DemoSummary:
     panel_rows: int
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+def demo_email(name_en: str) -> str:
+    """The demo account of a demo municipality: its English name as an address at hromada.example."""
+    return re.sub(r"[^a-z0-9]+", "-", name_en.lower()).strip("-") + "@hromada.example"
 
 
 def _ensure_user(session: Session, email: str, *, facilitator: bool, full_name: str) -> User:
@@ -139,7 +141,7 @@ def seed_demo(session: Session, settings: Settings) -> DemoSummary:
             ),
             update=True,
         )
-        email = f"{_slug(row['name_en'])}@hromada.example"
+        email = demo_email(row["name_en"])
         user = _ensure_user(session, email, facilitator=False, full_name=f"Demo user, {row['name_en']}")
         if not any(m.municipality_id == municipality.id for m in user.memberships):
             accounts.add_membership(session, user, municipality, Role.EDITOR)

@@ -15,8 +15,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.middleware.sessions import SessionMiddleware
 
 from hromada import __version__
-from hromada.db.engine import make_engine, make_session_factory
 from hromada.errors import AuthenticationError, HromadaError
+from hromada.services.database import open_database
 from hromada.settings import Settings
 from hromada.web.security import SecurityHeadersMiddleware
 
@@ -57,10 +57,10 @@ def create_app(settings: Settings) -> FastAPI:
         description="Recovery planning for war-affected municipalities. Authenticate with "
         "`Authorization: Bearer <token>` (create one with `hromada user token`).",
     )
-    engine = make_engine(settings.resolved_database_url, echo=settings.sql_echo)
+    database = open_database(settings)
     app.state.settings = settings
-    app.state.engine = engine
-    app.state.session_factory = make_session_factory(engine)
+    app.state.database = database
+    app.state.session_factory = database.sessions
     app.state.templates = _templates()
 
     app.add_middleware(

@@ -1,0 +1,171 @@
+"""The whole user story in a real browser (Debian's chromium driven by Playwright) against `hromada demo`
+served on loopback: log in, switch language, import a bad file and see the error, import a good file and
+see the chart; no page may load anything from outside the app, and the content-security policy must hold."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import _free_port, wait_for_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "hromada-demo"
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed; `make test` installs it")
+    data_dir = tmp_path_factory.mktemp("live")
+    port = _free_port()
+    env = {**os.environ, "HROMADA_DATA_DIR": str(data_dir)}
+    env.pop("HROMADA_DATABASE_URL", None)
+    log = (data_dir / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hromada.cli", "demo", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port, timeout=180)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """Records every request a page makes and every console error (CSP violations among them)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.outside: list[str] = []
+        self.console_errors: list[str] = []
+
+    def attach(self, page: object) -> None:
+        page.on("request", self._request)  # type: ignore[attr-defined]
+        page.on("console", self._console)  # type: ignore[attr-defined]
+
+    def _request(self, request: object) -> None:
+        url: str = request.url  # type: ignore[attr-defined]
+        if not (url.startswith(self.base) or url.startswith(("data:", "blob:", "about:"))):
+            self.outside.append(url)
+
+    def _console(self, message: object) -> None:
+        if message.type == "error":  # type: ignore[attr-defined]
+            self.console_errors.append(message.text)  # type: ignore[attr-defined]
+
+
+def _login(page: object, base: str, email: str) -> None:
+    page.goto(f"{base}/login")  # type: ignore[attr-defined]
+    page.fill("input[name=email]", email)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("form.form button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r".*/municipalities$"))  # type: ignore[attr-defined]
+
+
+def test_facilitator_story(browser: object, live_server: str, tmp_path: Path) -> None:
+    base = live_server
+    context = browser.new_context(locale="uk-UA")  # type: ignore[attr-defined]
+    page = context.new_page()
+    watch = Watch(base)
+    watch.attach(page)
+
+    _login(page, base, "facilitator@hromada.example")
+    assert page.locator("html").get_attribute("lang") == "uk"
+    assert page.locator("h1").inner_text() == "Муніципалітети"
+    rows = page.locator("#municipalities tbody tr")
+    assert rows.count() == 10
+    assert "синтетичні" in page.content() or "synthetic" in page.content()
+
+    page.click("button[value=en]")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Municipalities"
+
+    first = page.locator("#municipalities tbody tr a").first
+    name = first.inner_text()
+    first.click()
+    page.wait_for_selector(".chart[data-rendered=true]", timeout=30_000)
+    assert page.locator("h1").inner_text().startswith(name)
+    assert page.locator("#profile").inner_text().count("UA") >= 1
+    code = page.url.rsplit("/", 1)[-1]
+
+    page.click("text=Import statistics")
+    page.wait_for_selector("#import-form")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("year,sector_code,measure,value\n2025,10,employment,4321\n2025,10,employment,x\n",
+                   encoding="utf-8")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("#import-form button[type=submit]")
+    error = page.wait_for_selector("#import-error")
+    text = error.inner_text()
+    assert "bad.csv" in text and "value" in text and "3" in text and '"x"' in text
+    assert "Nothing was written" in text
+
+    good = tmp_path / "good.csv"
+    good.write_text("year,sector_code,measure,value\n2025,10,employment,4321\n2025,47,employment,765\n",
+                    encoding="utf-8")
+    page.set_input_files("input[name=file]", str(good))
+    page.click("#import-form button[type=submit]")
+    summary = page.wait_for_selector("#import-summary")
+    assert "2 new values" in summary.inner_text()
+
+    page.click("text=See the statistics")
+    page.wait_for_selector(".chart[data-rendered=true]", timeout=30_000)
+    figure = page.locator("script#figure-employment").text_content() or ""
+    assert "2025" in figure and "4321" in figure
+    assert page.url.split("?")[0].endswith(code)
+
+    page.goto(f"{base}/api/v1/docs")
+    page.wait_for_selector(".swagger-ui", timeout=30_000)
+
+    assert not watch.outside, f"pages referenced outside URLs: {watch.outside}"
+    csp = [e for e in watch.console_errors if "Content Security Policy" in e or "Refused" in e]
+    assert not csp, csp
+    context.close()
+
+
+def test_municipality_user_sees_only_their_own(browser: object, live_server: str) -> None:
+    from hromada.data import load_demo
+    from hromada.services.demo import demo_email
+
+    demo = load_demo().municipalities
+    own, other = demo.iloc[0], demo.iloc[1]
+    context = browser.new_context(locale="de-DE")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    assert page.locator("html").get_attribute("lang") == "de"
+    _login(page, live_server, demo_email(own["name_en"]))
+    rows = page.locator("#municipalities tbody tr")
+    assert rows.count() == 1
+    assert own["code"] in rows.first.inner_text()
+    response = page.goto(f"{live_server}/municipalities/{other['code']}")
+    assert response is not None and response.status == 404
+    assert other["name_en"] not in page.content()
+    context.close()

@@ -1,0 +1,96 @@
+"""A small two-municipality workspace served by the app, with one user per role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from hromada.db.engine import make_engine, make_session_factory, session_scope
+from hromada.db.migrate import upgrade
+from hromada.db.models import Role
+from hromada.services import accounts
+from hromada.services.profile import MunicipalityInput, create_municipality, upsert_statistics
+from hromada.settings import get_settings
+from hromada.web import create_app
+
+PASSWORD = "correct-horse-battery"
+CODE_A = "UA63120000000011111"
+CODE_B = "UA46060000000022222"
+ROLES = ("facilitator", "admin", "editor", "viewer", "outsider")
+
+
+@dataclass
+class Workspace:
+    app: FastAPI
+    tokens: dict[str, str]
+    data_dir: Path
+
+    def client(self, who: str | None) -> TestClient:
+        """A browser-like client logged in as ``who`` (None: anonymous)."""
+        client = TestClient(self.app, follow_redirects=False)
+        if who is not None:
+            login(client, email_of(who))
+        return client
+
+
+def email_of(who: str) -> str:
+    return f"{who}@hromada.example"
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "page carries no CSRF token"
+    return match.group(1)
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    token = csrf_from(client.get("/login").text)
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    assert response.status_code == 303, response.text
+
+
+def _stats(code: str) -> object:
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "region_code": code,
+            "year": [2020, 2021, 2020, 2021],
+            "sector_code": ["10", "10", "47", "47"],
+            "measure": "employment",
+            "value": [100.0, 110.0, 50.0, 55.0],
+            "unit": "persons",
+            "source": "fixture",
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    data_dir = tmp_path_factory.mktemp("web")
+    settings = get_settings(data_dir=data_dir, secret_key="k" * 48)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    tokens: dict[str, str] = {}
+    with session_scope(make_session_factory(engine)) as s:
+        a = create_municipality(s, MunicipalityInput(CODE_A, "Альфа", "Alfa", "UA63", status="frontline",
+                                                     population=20_000, area_km2=400.0))
+        b = create_municipality(s, MunicipalityInput(CODE_B, "Бета", "Beta", "UA46", status="hosting-idp",
+                                                     population=50_000, area_km2=300.0))
+        upsert_statistics(s, a.id, _stats(CODE_A))  # type: ignore[arg-type]
+        upsert_statistics(s, b.id, _stats(CODE_B))  # type: ignore[arg-type]
+        for who in ROLES:
+            user = accounts.add_user(s, email_of(who), PASSWORD, is_facilitator=who == "facilitator")
+            if who in ("admin", "editor", "viewer"):
+                accounts.add_membership(s, user, a, Role(who))
+            tokens[who] = accounts.issue_token(s, user, "test").secret
+    engine.dispose()
+    app = create_app(settings)
+    yield Workspace(app=app, tokens=tokens, data_dir=data_dir)
+    app.state.database.dispose()

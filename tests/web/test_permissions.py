@@ -1,0 +1,177 @@
+"""Every route and API endpoint x every role x own/other municipality.
+
+Roles: a network facilitator; an admin, an editor and a viewer of municipality A; an outsider with no
+membership; and an anonymous visitor. Municipality B belongs to nobody but the facilitator, so every
+request on B by A's members must fail exactly as for a municipality that does not exist (404).
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import func, select
+
+from hromada.db.engine import make_engine, make_session_factory
+from hromada.db.models import StatisticSeries
+from tests.web.conftest import CODE_A, CODE_B, ROLES, Workspace, csrf_from
+
+WHO = (*ROLES, None)  # None: anonymous
+READERS_A = {"facilitator", "admin", "editor", "viewer"}
+WRITERS_A = {"facilitator", "admin", "editor"}
+GOOD_CSV = b"year,sector_code,measure,value\n2022,10,employment,120\n"
+
+
+def _expect(who: str | None, municipality: str, action: str, *, api: bool) -> int:
+    """The status a request must get."""
+    if who is None:
+        return 401 if api else 303
+    if who == "facilitator":
+        return 200
+    if municipality == CODE_B or who == "outsider":
+        return 404
+    if action == "write" and who not in WRITERS_A:
+        return 403
+    return 200
+
+
+# (method, path template, action) for every page and endpoint that concerns one municipality.
+MUNICIPALITY_ROUTES = [
+    ("GET", "/municipalities/{code}", "read", False),
+    ("GET", "/municipalities/{code}/chart", "read", False),
+    ("GET", "/municipalities/{code}/import", "write", False),
+    ("POST", "/municipalities/{code}/import", "write", False),
+    ("GET", "/api/v1/municipalities/{code}", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/statistics", "read", True),
+    ("POST", "/api/v1/municipalities/{code}/statistics/import", "write", True),
+]
+# Routes that list or serve everyone's own view, and public routes.
+NETWORK_ROUTES = [
+    ("GET", "/municipalities", False),
+    ("GET", "/api/v1/municipalities", True),
+    ("GET", "/api/v1/classifications/nace", True),
+]
+PUBLIC_ROUTES = {
+    ("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/language"),
+    ("GET", "/healthz"), ("GET", "/static-vendor/plotly.min.js"), ("GET", "/api/v1/docs"),
+    ("GET", "/api/v1/docs-assets/{name}"), ("GET", "/api/v1/openapi.json"),
+}
+
+
+def test_the_table_covers_every_route(workspace: Workspace) -> None:
+    """A new route must be added to this table (and so get its permission rule tested)."""
+    declared = {(m, p.replace("{code}", "{code}")) for m, p, *_ in MUNICIPALITY_ROUTES}
+    declared |= {(m, p) for m, p, _ in NETWORK_ROUTES} | PUBLIC_ROUTES
+    app_routes = set()
+    for route in workspace.app.routes:
+        methods = getattr(route, "methods", None) or set()
+        for method in methods - {"HEAD"}:
+            app_routes.add((method, route.path))  # type: ignore[attr-defined]
+    missing = app_routes - declared
+    assert not missing, f"routes without a permission rule in this test: {sorted(missing)}"
+    assert any(isinstance(r, APIRoute) for r in workspace.app.routes)
+
+
+def _count(workspace: Workspace) -> int:
+    engine = make_engine(f"sqlite:///{(workspace.data_dir / 'hromada.sqlite3').as_posix()}")
+    try:
+        with make_session_factory(engine)() as s:
+            return int(s.scalar(select(func.count()).select_from(StatisticSeries)) or 0)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("who", WHO, ids=lambda w: w or "anonymous")
+@pytest.mark.parametrize("code", [CODE_A, CODE_B], ids=["own", "other"])
+@pytest.mark.parametrize(("method", "template", "action", "api"), MUNICIPALITY_ROUTES,
+                         ids=[f"{m} {p}" for m, p, *_ in MUNICIPALITY_ROUTES])
+def test_municipality_routes(
+    workspace: Workspace, who: str | None, code: str, method: str, template: str, action: str, api: bool
+) -> None:
+    path = template.format(code=code)
+    expected = _expect(who, code, action, api=api)
+    before = _count(workspace)
+    if api:
+        client = workspace.client(None)
+        headers = {"Authorization": f"Bearer {workspace.tokens[who]}"} if who else {}
+        if method == "GET":
+            response = client.get(path, headers=headers)
+        else:
+            response = client.post(path, headers=headers, params={"dry_run": "true"},
+                                   files={"file": ("x.csv", GOOD_CSV, "text/csv")})
+    else:
+        client = workspace.client(who)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            token = csrf_from(client.get("/login").text)
+            response = client.post(path, data={"csrf_token": token, "dry_run": "true"},
+                                   files={"file": ("x.csv", GOOD_CSV, "text/csv")})
+    assert response.status_code == expected, (who, path, response.text[:300])
+    if expected == 303:
+        assert response.headers["location"].startswith("/login")
+    if expected != 200:
+        # Nothing of the other municipality leaks into the answer.
+        assert "Бета" not in response.text and "Beta" not in response.text
+    assert _count(workspace) == before  # dry runs and refusals write nothing
+
+
+@pytest.mark.parametrize("who", WHO, ids=lambda w: w or "anonymous")
+@pytest.mark.parametrize(("method", "path", "api"), NETWORK_ROUTES, ids=[p for _, p, _ in NETWORK_ROUTES])
+def test_network_routes_show_only_own_municipalities(
+    workspace: Workspace, who: str | None, method: str, path: str, api: bool
+) -> None:
+    if api:
+        headers = {"Authorization": f"Bearer {workspace.tokens[who]}"} if who else {}
+        response = workspace.client(None).get(path, headers=headers)
+    else:
+        response = workspace.client(who).get(path)
+    if who is None:
+        assert response.status_code == (401 if api else 303)
+        return
+    assert response.status_code == 200
+    if "classifications" in path:
+        return
+    sees_a = CODE_A in response.text
+    sees_b = CODE_B in response.text
+    assert sees_a == (who in READERS_A)
+    assert sees_b == (who == "facilitator")
+
+
+@pytest.mark.parametrize("who", ["admin", "editor"])
+def test_writes_really_write_for_writers_only(workspace: Workspace, who: str) -> None:
+    before = _count(workspace)
+    csv = f"year,sector_code,measure,value\n2023,{'10' if who == 'admin' else '47'},employment,7\n".encode()
+    response = workspace.client(None).post(
+        f"/api/v1/municipalities/{CODE_A}/statistics/import",
+        headers={"Authorization": f"Bearer {workspace.tokens[who]}"},
+        files={"file": ("x.csv", csv, "text/csv")},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["inserted"] == 1
+    assert _count(workspace) == before + 1
+
+
+def test_session_requests_to_the_api_need_csrf(workspace: Workspace) -> None:
+    client = workspace.client("editor")
+    response = client.post(f"/api/v1/municipalities/{CODE_A}/statistics/import",
+                           files={"file": ("x.csv", GOOD_CSV, "text/csv")})
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]["message"]
+
+
+def test_forms_without_csrf_token_are_refused(workspace: Workspace) -> None:
+    client = workspace.client("editor")
+    response = client.post(f"/municipalities/{CODE_A}/import", data={"dry_run": "true"},
+                           files={"file": ("x.csv", GOOD_CSV, "text/csv")})
+    assert response.status_code == 403
+    response = client.post("/login", data={"email": "x@y.org", "password": "whatever-long"})
+    assert response.status_code == 403
+    response = client.post("/logout", data={"csrf_token": "forged"})
+    assert response.status_code == 403
+
+
+def test_bad_tokens_are_refused(workspace: Workspace) -> None:
+    client = workspace.client(None)
+    for header in ("Bearer hrm_not-a-token", "Bearer ", "Basic abc"):
+        response = client.get("/api/v1/municipalities", headers={"Authorization": header})
+        assert response.status_code == 401, header
