@@ -74,7 +74,7 @@ bench: $(STAMP)-dev
 	$(BIN)/python -m benchmarks
 
 i18n: $(STAMP)-dev
-	$(BIN)/pybabel extract -F babel.cfg -o src/hromada/web/locale/messages.pot --no-location --sort-output -k _ -k gettext -k ngettext:1,2 src/hromada
+	$(BIN)/pybabel extract -F babel.cfg -o src/hromada/web/locale/messages.pot --no-location --sort-output -k _ -k gettext -k ngettext:1,2 .
 	$(BIN)/pybabel update -i src/hromada/web/locale/messages.pot -d src/hromada/web/locale --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d src/hromada/web/locale --statistics
 

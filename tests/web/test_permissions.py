@@ -103,7 +103,7 @@ def test_municipality_routes(
         if method == "GET":
             response = client.get(path)
         else:
-            token = csrf_from(client.get("/login").text)
+            token = csrf_from(client.get("/login", follow_redirects=True).text)
             response = client.post(path, data={"csrf_token": token, "dry_run": "true"},
                                    files={"file": ("x.csv", GOOD_CSV, "text/csv")})
     assert response.status_code == expected, (who, path, response.text[:300])
