@@ -1,0 +1,33 @@
+"""Run the benchmarks: `python -m benchmarks [NAME ...]`; results also go to benchmarks/results/NAME.json."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+from benchmarks._util import machine, pin_blas, save
+
+BENCHMARKS = {
+    "import": "benchmarks.foundation_import",
+    "latency": "benchmarks.profile_latency",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("names", nargs="*", help=f"benchmarks to run: {', '.join(BENCHMARKS)} (default: all)")
+    args = parser.parse_args()
+    unknown = sorted(set(args.names) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    pin_blas()
+    print(f"machine: {machine()}")
+    for name in args.names or list(BENCHMARKS):
+        module = importlib.import_module(BENCHMARKS[name])
+        result = module.run()
+        path = save(name, result)
+        print(f"\n[{name}] {module.report(result)}\n  -> {path.relative_to(path.parents[2])}")
+
+
+if __name__ == "__main__":
+    main()
