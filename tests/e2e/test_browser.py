@@ -78,7 +78,8 @@ class Watch:
 
     def _console(self, message: object) -> None:
         if message.type == "error":  # type: ignore[attr-defined]
-            self.console_errors.append(message.text)  # type: ignore[attr-defined]
+            page_url = message.location.get("url", "")  # type: ignore[attr-defined]
+            self.console_errors.append(f"{page_url}: {message.text}")  # type: ignore[attr-defined]
 
 
 def _login(page: object, base: str, email: str) -> None:
@@ -125,7 +126,7 @@ def test_facilitator_story(browser: object, live_server: str, tmp_path: Path) ->
     page.click("#import-form button[type=submit]")
     error = page.wait_for_selector("#import-error")
     text = error.inner_text()
-    assert "bad.csv" in text and "value" in text and "3" in text and '"x"' in text
+    assert "bad.csv" in text and "value" in text and "3" in text and "'x'" in text
     assert "Nothing was written" in text
 
     good = tmp_path / "good.csv"

@@ -53,7 +53,8 @@ def statistics_figure(
         order = table.sum().sort_values(ascending=False).index
         for i, section in enumerate(order):
             series = table[section].dropna()
-            name = f"{section} {nace_title(section, locale)}"
+            title = nace_title(section, locale)
+            name = f"{section} {title if len(title) <= 48 else title[:47] + '…'}"
             color = _PALETTE[i % len(_PALETTE)]
             if additive:
                 fig.add_bar(x=series.index.tolist(), y=series.tolist(), name=name, marker_color=color)
@@ -73,7 +74,7 @@ def statistics_figure(
         title={"text": title},
         xaxis={"title": {"text": ""}, "dtick": 1},
         yaxis={"title": {"text": unit or ""}, "rangemode": "tozero", "separatethousands": True},
-        legend={"orientation": "v", "font": {"size": 11}},
+        legend={"orientation": "v", "font": {"size": 11}, "traceorder": "normal"},
         margin={"l": 60, "r": 10, "t": 50, "b": 40},
         height=480,
         template="plotly_white",

@@ -19,7 +19,7 @@
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
       window.Plotly.newPlot(el, figure.data, figure.layout, {
-        responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"]
+        responsive: true, displaylogo: false, displayModeBar: false
       }).then(function () { el.setAttribute("data-rendered", "true"); });
     });
   }
