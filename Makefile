@@ -53,7 +53,7 @@ $(STAMP)-dev: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@rm -f $(STAMP)-*; touch $@ $(STAMP)-all
 
-test: system-deps $(STAMP)-dev lint
+test: system-deps $(STAMP)-dev lint typecheck
 	$(BIN)/python -m pytest -n 2 --dist loadgroup --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 test-fast: $(STAMP)-dev

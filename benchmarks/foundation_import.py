@@ -34,8 +34,11 @@ def make_file(path: str) -> dict[str, Any]:
     r = emp["region_code"].cat.codes.to_numpy() if hasattr(emp["region_code"], "cat") else None
     region_index = {code: i for i, code in enumerate(regions)}
     sector_index = {code: i for i, code in enumerate(sectors)}
-    ri = r if r is not None and list(emp["region_code"].cat.categories) == list(regions) else \
-        emp["region_code"].astype(str).map(region_index).to_numpy()
+    ri = (
+        r
+        if r is not None and list(emp["region_code"].cat.categories) == list(regions)
+        else emp["region_code"].astype(str).map(region_index).to_numpy()
+    )
     si = emp["sector_code"].astype(str).map(sector_index).to_numpy()
     yi = np.searchsorted(years, emp["year"].to_numpy())
     dense[ri, yi, si] = emp["value"].to_numpy()
@@ -50,8 +53,13 @@ def make_file(path: str) -> dict[str, Any]:
         }
     )
     pacsv.write_csv(table, path)
-    return {"rows": n, "bytes": Path(path).stat().st_size, "regions": len(regions), "sectors": len(sectors),
-            "years": len(years)}
+    return {
+        "rows": n,
+        "bytes": Path(path).stat().st_size,
+        "regions": len(regions),
+        "sectors": len(sectors),
+        "years": len(years),
+    }
 
 
 def run_hromada(path: str) -> dict[str, Any]:
@@ -66,13 +74,21 @@ def run_hromada(path: str) -> dict[str, Any]:
     db = open_database(settings)
     db.upgrade()
     with db.unit_of_work() as session:
-        m = profile.create_municipality(session, profile.MunicipalityInput(
-            code=CODE_OF_WORKSPACE, name_uk="Київ", name_en="Kyiv", oblast_code="UA80"))
+        m = profile.create_municipality(
+            session,
+            profile.MunicipalityInput(
+                code=CODE_OF_WORKSPACE, name_uk="Київ", name_en="Kyiv", oblast_code="UA80"
+            ),
+        )
     with timed() as t, db.unit_of_work() as session:
         summary = profile.import_statistics(session, system_principal(), m, Path(path))
     db.dispose()
-    return {"seconds": t.seconds, "peak_mib": peak_rss_mib(), "rows": summary.rows,
-            "inserted": summary.inserted}
+    return {
+        "seconds": t.seconds,
+        "peak_mib": peak_rss_mib(),
+        "rows": summary.rows,
+        "inserted": summary.inserted,
+    }
 
 
 def run_floor(path: str) -> dict[str, Any]:
@@ -87,11 +103,15 @@ def run_floor(path: str) -> dict[str, Any]:
         con = sqlite3.connect(db_path)
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
-        con.execute("CREATE TABLE s (id INTEGER PRIMARY KEY, m INTEGER, region_code TEXT, year INTEGER, "
-                    "sector_code TEXT, measure TEXT, value REAL, unit TEXT, source TEXT, "
-                    "UNIQUE (m, region_code, year, sector_code, measure))")
-        columns = [table.column(name).to_pylist() for name in
-                   ("region_code", "year", "sector_code", "measure", "value")]
+        con.execute(
+            "CREATE TABLE s (id INTEGER PRIMARY KEY, m INTEGER, region_code TEXT, year INTEGER, "
+            "sector_code TEXT, measure TEXT, value REAL, unit TEXT, source TEXT, "
+            "UNIQUE (m, region_code, year, sector_code, measure))"
+        )
+        columns = [
+            table.column(name).to_pylist()
+            for name in ("region_code", "year", "sector_code", "measure", "value")
+        ]
         with con:
             con.executemany(
                 "INSERT INTO s (m, region_code, year, sector_code, measure, value, unit, source) "
@@ -109,8 +129,12 @@ def run() -> dict[str, Any]:
     hromada = run_isolated("benchmarks.foundation_import", "run_hromada", str(path))
     floor = run_isolated("benchmarks.foundation_import", "run_floor", str(path))
     path.unlink()
-    return {"file": made, "hromada": hromada, "floor": floor,
-            "ratio_time_vs_floor": hromada["seconds"] / floor["seconds"]}
+    return {
+        "file": made,
+        "hromada": hromada,
+        "floor": floor,
+        "ratio_time_vs_floor": hromada["seconds"] / floor["seconds"],
+    }
 
 
 def report(result: dict[str, Any]) -> str:

@@ -60,8 +60,10 @@ def _load(base: str, path: str, logged_in: bool) -> tuple[list[float], int]:
             if logged_in:
                 token = re.search(r'name="csrf-token" content="([^"]+)"', http.get("/login").text)
                 assert token
-                http.post("/login", data={"email": DEMO_FACILITATOR, "password": DEMO_PASSWORD,
-                                          "csrf_token": token.group(1)})
+                http.post(
+                    "/login",
+                    data={"email": DEMO_FACILITATOR, "password": DEMO_PASSWORD, "csrf_token": token.group(1)},
+                )
             for _ in range(REQUESTS_PER_CLIENT):
                 start = time.perf_counter()
                 response = http.get(path)
@@ -88,7 +90,9 @@ def run() -> dict[str, Any]:
     env.pop("HROMADA_DATABASE_URL", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "hromada.cli", "demo", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait(port)

@@ -79,11 +79,30 @@ class PostgresServer:
         subprocess.run([*self.run_as, *args], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
-                  "-E", "UTF8", "--locale=C.UTF-8")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-l",
-                  str(self.dir / "log"), "start")
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(self.dir / "log"),
+            "start",
+        )
 
     def stop(self) -> None:
         try:
@@ -99,7 +118,9 @@ class PostgresServer:
 def postgres_server() -> Iterator[PostgresServer]:
     bindir = _pg_bin()
     if bindir is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed; `make test` installs them")
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) are not installed; `make test` installs them"
+        )
     server = PostgresServer(bindir)
     server.start()
     try:

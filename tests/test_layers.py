@@ -25,10 +25,23 @@ def test_pure_layers_load_no_web_or_database(module: str) -> None:
 
 
 FORBIDDEN = {
-    "analysis": ("hromada.db", "hromada.services", "hromada.web", "hromada.api", "hromada.cli",
-                 "hromada.reports", "hromada.io"),
-    "data": ("hromada.db", "hromada.services", "hromada.web", "hromada.api", "hromada.cli",
-             "hromada.analysis"),
+    "analysis": (
+        "hromada.db",
+        "hromada.services",
+        "hromada.web",
+        "hromada.api",
+        "hromada.cli",
+        "hromada.reports",
+        "hromada.io",
+    ),
+    "data": (
+        "hromada.db",
+        "hromada.services",
+        "hromada.web",
+        "hromada.api",
+        "hromada.cli",
+        "hromada.analysis",
+    ),
     "io": ("hromada.db", "hromada.services", "hromada.web", "hromada.api", "hromada.cli"),
     "db": ("hromada.services", "hromada.web", "hromada.api", "hromada.cli", "hromada.analysis"),
     "services": ("hromada.web", "hromada.api", "hromada.cli"),

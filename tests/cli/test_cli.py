@@ -42,20 +42,45 @@ def test_refuses_placeholder_secret(env: Path, monkeypatch: pytest.MonkeyPatch) 
 
 def test_workflow_municipality_user_import(env: Path) -> None:
     assert run("db", "upgrade")[0] == 0
-    code, out = run("municipality", "add", CODE, "--name-uk", "Тест", "--name-en", "Test", "--oblast", "UA63",
-                    "--status", "frontline", "--population", "12000", "--area", "300")
+    code, out = run(
+        "municipality",
+        "add",
+        CODE,
+        "--name-uk",
+        "Тест",
+        "--name-en",
+        "Test",
+        "--oblast",
+        "UA63",
+        "--status",
+        "frontline",
+        "--population",
+        "12000",
+        "--area",
+        "300",
+    )
     assert code == 0, out
     code, out = run("municipality", "add", "UA99", "--name-uk", "x", "--name-en", "x", "--oblast", "UA63")
     assert code == ValidationError.exit_code and "KATOTTG" in out
-    code, out = run("user", "add", "officer@example.org", "--password", "long-enough-pw", "--municipality", CODE,
-                    "--role", "editor")
+    code, out = run(
+        "user",
+        "add",
+        "officer@example.org",
+        "--password",
+        "long-enough-pw",
+        "--municipality",
+        CODE,
+        "--role",
+        "editor",
+    )
     assert code == 0, out
     code, out = run("user", "token", "officer@example.org")
     assert code == 0 and out.strip().startswith("hrm_")
 
     good = env / "stats.csv"
-    good.write_text("year,sector_code,measure,value\n2023,10,employment,120\n2023,_T,population,12000\n",
-                    encoding="utf-8")
+    good.write_text(
+        "year,sector_code,measure,value\n2023,10,employment,120\n2023,_T,population,12000\n", encoding="utf-8"
+    )
     code, out = run("import", "stats", str(good), "-m", CODE, "--dry-run")
     assert code == 0 and "would write" in out and "2 new" in out
     code, out = run("import", "stats", str(good), "-m", CODE)

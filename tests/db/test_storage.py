@@ -28,8 +28,15 @@ CODE = "UA63120000000012345"
 
 
 def _municipality(session: Session, code: str = CODE) -> Municipality:
-    m = Municipality(code=code, name_uk="Тестова", name_en="Testova", oblast_code=code[:4],
-                     status=MunicipalityStatus.FRONTLINE, population=12_000, area_km2=350.5)
+    m = Municipality(
+        code=code,
+        name_uk="Тестова",
+        name_en="Testova",
+        oblast_code=code[:4],
+        status=MunicipalityStatus.FRONTLINE,
+        population=12_000,
+        area_km2=350.5,
+    )
     session.add(m)
     session.flush()
     return m
@@ -53,8 +60,17 @@ def test_migrations_leave_no_drift(any_engine: Engine) -> None:
     """`alembic upgrade head` then `alembic check`: the models and the migrations agree."""
     check(any_engine)
     tables = set(inspect(any_engine).get_table_names())
-    assert {"municipality", "user_account", "membership", "api_token", "audit_log", "statistic_series",
-            "import_record", "reference_dataset", "alembic_version"} <= tables
+    assert {
+        "municipality",
+        "user_account",
+        "membership",
+        "api_token",
+        "audit_log",
+        "statistic_series",
+        "import_record",
+        "reference_dataset",
+        "alembic_version",
+    } <= tables
 
 
 def test_check_detects_drift(any_engine: Engine) -> None:
@@ -96,15 +112,22 @@ def test_constraints_are_enforced(any_engine: Engine) -> None:
         _municipality(s)
     # check constraint on population
     with pytest.raises(IntegrityError), session_scope(factory) as s:
-        s.add(Municipality(code="UA63000000000000001", name_uk="x", name_en="x", oblast_code="UA63",
-                           population=-1))
+        s.add(
+            Municipality(
+                code="UA63000000000000001", name_uk="x", name_en="x", oblast_code="UA63", population=-1
+            )
+        )
     # foreign key (SQLite has foreign keys switched on)
     with pytest.raises(IntegrityError), session_scope(factory) as s:
         s.add(Membership(user_id=999_999, municipality_id=999_999, role=Role.VIEWER))
     # enumerated role
     with pytest.raises((IntegrityError, LookupError, ValueError)), session_scope(factory) as s:
-        s.execute(text("INSERT INTO membership (user_id, municipality_id, role, created_at) "
-                       "VALUES (1, 1, 'owner', CURRENT_TIMESTAMP)"))
+        s.execute(
+            text(
+                "INSERT INTO membership (user_id, municipality_id, role, created_at) "
+                "VALUES (1, 1, 'owner', CURRENT_TIMESTAMP)"
+            )
+        )
 
 
 def test_upsert_by_natural_key_never_duplicates(any_engine: Engine) -> None:
@@ -117,8 +140,9 @@ def test_upsert_by_natural_key_never_duplicates(any_engine: Engine) -> None:
     with session_scope(factory) as s:
         assert upsert_statistics(s, mid, _rows([10, 25, 30, 40])) == (1, 1, 2)
     with factory() as s:
-        values = s.execute(select(StatisticSeries.year, StatisticSeries.value)
-                           .order_by(StatisticSeries.year)).all()
+        values = s.execute(
+            select(StatisticSeries.year, StatisticSeries.value).order_by(StatisticSeries.year)
+        ).all()
         assert values == [(2015, 10.0), (2016, 25.0), (2017, 30.0), (2018, 40.0)]
 
 

@@ -33,7 +33,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "hromada.cli", "demo", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         wait_for_port(port, timeout=180)
@@ -52,8 +54,15 @@ def browser(live_server: str) -> Iterator[object]:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -120,8 +129,9 @@ def test_facilitator_story(browser: object, live_server: str, tmp_path: Path) ->
     page.click("text=Import statistics")
     page.wait_for_selector("#import-form")
     bad = tmp_path / "bad.csv"
-    bad.write_text("year,sector_code,measure,value\n2025,10,employment,4321\n2025,10,employment,x\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "year,sector_code,measure,value\n2025,10,employment,4321\n2025,10,employment,x\n", encoding="utf-8"
+    )
     page.set_input_files("input[name=file]", str(bad))
     page.click("#import-form button[type=submit]")
     error = page.wait_for_selector("#import-error")
@@ -130,8 +140,9 @@ def test_facilitator_story(browser: object, live_server: str, tmp_path: Path) ->
     assert "Nothing was written" in text
 
     good = tmp_path / "good.csv"
-    good.write_text("year,sector_code,measure,value\n2025,10,employment,4321\n2025,47,employment,765\n",
-                    encoding="utf-8")
+    good.write_text(
+        "year,sector_code,measure,value\n2025,10,employment,4321\n2025,47,employment,765\n", encoding="utf-8"
+    )
     page.set_input_files("input[name=file]", str(good))
     page.click("#import-form button[type=submit]")
     summary = page.wait_for_selector("#import-summary")

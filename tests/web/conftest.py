@@ -79,10 +79,18 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     upgrade(engine)
     tokens: dict[str, str] = {}
     with session_scope(make_session_factory(engine)) as s:
-        a = create_municipality(s, MunicipalityInput(CODE_A, "Альфа", "Alfa", "UA63", status="frontline",
-                                                     population=20_000, area_km2=400.0))
-        b = create_municipality(s, MunicipalityInput(CODE_B, "Бета", "Beta", "UA46", status="hosting-idp",
-                                                     population=50_000, area_km2=300.0))
+        a = create_municipality(
+            s,
+            MunicipalityInput(
+                CODE_A, "Альфа", "Alfa", "UA63", status="frontline", population=20_000, area_km2=400.0
+            ),
+        )
+        b = create_municipality(
+            s,
+            MunicipalityInput(
+                CODE_B, "Бета", "Beta", "UA46", status="hosting-idp", population=50_000, area_km2=300.0
+            ),
+        )
         upsert_statistics(s, a.id, _stats(CODE_A))  # type: ignore[arg-type]
         upsert_statistics(s, b.id, _stats(CODE_B))  # type: ignore[arg-type]
         for who in ROLES:

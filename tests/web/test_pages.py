@@ -30,10 +30,12 @@ def test_accept_language_is_honoured(workspace: Workspace) -> None:
 def test_wrong_password_is_refused_without_saying_which_part(workspace: Workspace) -> None:
     client = workspace.client(None)
     token = csrf_from(client.get("/login").text)
-    wrong_pw = client.post("/login", data={"email": email_of("viewer"), "password": "nope-nope-nope",
-                                           "csrf_token": token})
-    no_user = client.post("/login", data={"email": "ghost@hromada.example", "password": PASSWORD,
-                                          "csrf_token": token})
+    wrong_pw = client.post(
+        "/login", data={"email": email_of("viewer"), "password": "nope-nope-nope", "csrf_token": token}
+    )
+    no_user = client.post(
+        "/login", data={"email": "ghost@hromada.example", "password": PASSWORD, "csrf_token": token}
+    )
     assert wrong_pw.status_code == no_user.status_code == 401
     assert "hromada_session" not in wrong_pw.cookies or "uid" not in wrong_pw.text
 
@@ -58,8 +60,15 @@ def test_login_switch_language_and_logout(workspace: Workspace) -> None:
 def test_login_does_not_redirect_off_site(workspace: Workspace) -> None:
     client = workspace.client(None)
     token = csrf_from(client.get("/login").text)
-    response = client.post("/login", data={"email": email_of("viewer"), "password": PASSWORD,
-                                           "csrf_token": token, "next": "//evil.example/x"})
+    response = client.post(
+        "/login",
+        data={
+            "email": email_of("viewer"),
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/x",
+        },
+    )
     assert response.headers["location"] == "/municipalities"
 
 
@@ -96,24 +105,40 @@ def test_import_error_is_precise_and_writes_nothing_then_fix_works(workspace: Wo
     page = client.get(f"/municipalities/{CODE_A}/import")
     token = csrf_from(page.text)
     bad = b"year,sector_code,measure,value\n2024,10,employment,12\n2024,00,employment,5\n"
-    response = client.post(f"/municipalities/{CODE_A}/import", data={"csrf_token": token},
-                           files={"file": ("bad.csv", bad, "text/csv")}, headers={"HX-Request": "true"})
+    response = client.post(
+        f"/municipalities/{CODE_A}/import",
+        data={"csrf_token": token},
+        files={"file": ("bad.csv", bad, "text/csv")},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 422
     assert "bad.csv" in response.text and "sector_code" in response.text and "00" in response.text
     assert ">3<" in response.text  # the row number
     chart = client.get(f"/municipalities/{CODE_A}/chart?measure=employment").text
     assert "2024" not in chart
     good = b"year,sector_code,measure,value\n2024,10,employment,12\n2024,47,employment,5\n"
-    response = client.post(f"/municipalities/{CODE_A}/import", data={"csrf_token": token},
-                           files={"file": ("good.csv", good, "text/csv")}, headers={"HX-Request": "true"})
+    response = client.post(
+        f"/municipalities/{CODE_A}/import",
+        data={"csrf_token": token},
+        files={"file": ("good.csv", good, "text/csv")},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200, response.text
     assert 'id="import-summary"' in response.text
     chart = client.get(f"/municipalities/{CODE_A}/chart?measure=employment").text
     assert "2024" in chart and "good.csv" in chart
 
 
-@pytest.mark.parametrize("path", ["/login", "/municipalities", f"/municipalities/{CODE_A}",
-                                  f"/municipalities/{CODE_A}/import", "/api/v1/docs"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/login",
+        "/municipalities",
+        f"/municipalities/{CODE_A}",
+        f"/municipalities/{CODE_A}/import",
+        "/api/v1/docs",
+    ],
+)
 def test_pages_have_strict_csp_and_no_outside_urls(workspace: Workspace, path: str) -> None:
     page = workspace.client(None if path == "/login" else "facilitator").get(path)
     assert page.status_code == 200
@@ -130,10 +155,14 @@ def test_pages_have_strict_csp_and_no_outside_urls(workspace: Workspace, path: s
 
 def test_static_assets_are_served_locally(workspace: Workspace) -> None:
     client = workspace.client(None)
-    for path in ["/static/vendor/htmx/htmx-2.0.11.min.js", "/static-vendor/plotly.min.js",
-                 "/static/css/app.css", "/static/js/app.js",
-                 "/static/vendor/fonts/noto-sans-cyrillic-400-normal.woff2",
-                 "/api/v1/docs-assets/swagger-ui-bundle.js"]:
+    for path in [
+        "/static/vendor/htmx/htmx-2.0.11.min.js",
+        "/static-vendor/plotly.min.js",
+        "/static/css/app.css",
+        "/static/js/app.js",
+        "/static/vendor/fonts/noto-sans-cyrillic-400-normal.woff2",
+        "/api/v1/docs-assets/swagger-ui-bundle.js",
+    ]:
         response = client.get(path)
         assert response.status_code == 200, path
         assert len(response.content) > 500

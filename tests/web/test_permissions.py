@@ -51,9 +51,16 @@ NETWORK_ROUTES = [
     ("GET", "/api/v1/classifications/nace", True),
 ]
 PUBLIC_ROUTES = {
-    ("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("POST", "/language"),
-    ("GET", "/healthz"), ("GET", "/static-vendor/plotly.min.js"), ("GET", "/api/v1/docs"),
-    ("GET", "/api/v1/docs-assets/{name}"), ("GET", "/api/v1/openapi.json"),
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("POST", "/language"),
+    ("GET", "/healthz"),
+    ("GET", "/static-vendor/plotly.min.js"),
+    ("GET", "/api/v1/docs"),
+    ("GET", "/api/v1/docs-assets/{name}"),
+    ("GET", "/api/v1/openapi.json"),
 }
 
 
@@ -82,8 +89,11 @@ def _count(workspace: Workspace) -> int:
 
 @pytest.mark.parametrize("who", WHO, ids=lambda w: w or "anonymous")
 @pytest.mark.parametrize("code", [CODE_A, CODE_B], ids=["own", "other"])
-@pytest.mark.parametrize(("method", "template", "action", "api"), MUNICIPALITY_ROUTES,
-                         ids=[f"{m} {p}" for m, p, *_ in MUNICIPALITY_ROUTES])
+@pytest.mark.parametrize(
+    ("method", "template", "action", "api"),
+    MUNICIPALITY_ROUTES,
+    ids=[f"{m} {p}" for m, p, *_ in MUNICIPALITY_ROUTES],
+)
 def test_municipality_routes(
     workspace: Workspace, who: str | None, code: str, method: str, template: str, action: str, api: bool
 ) -> None:
@@ -96,16 +106,23 @@ def test_municipality_routes(
         if method == "GET":
             response = client.get(path, headers=headers)
         else:
-            response = client.post(path, headers=headers, params={"dry_run": "true"},
-                                   files={"file": ("x.csv", GOOD_CSV, "text/csv")})
+            response = client.post(
+                path,
+                headers=headers,
+                params={"dry_run": "true"},
+                files={"file": ("x.csv", GOOD_CSV, "text/csv")},
+            )
     else:
         client = workspace.client(who)
         if method == "GET":
             response = client.get(path)
         else:
             token = csrf_from(client.get("/login", follow_redirects=True).text)
-            response = client.post(path, data={"csrf_token": token, "dry_run": "true"},
-                                   files={"file": ("x.csv", GOOD_CSV, "text/csv")})
+            response = client.post(
+                path,
+                data={"csrf_token": token, "dry_run": "true"},
+                files={"file": ("x.csv", GOOD_CSV, "text/csv")},
+            )
     assert response.status_code == expected, (who, path, response.text[:300])
     if expected == 303:
         assert response.headers["location"].startswith("/login")
@@ -153,16 +170,20 @@ def test_writes_really_write_for_writers_only(workspace: Workspace, who: str) ->
 
 def test_session_requests_to_the_api_need_csrf(workspace: Workspace) -> None:
     client = workspace.client("editor")
-    response = client.post(f"/api/v1/municipalities/{CODE_A}/statistics/import",
-                           files={"file": ("x.csv", GOOD_CSV, "text/csv")})
+    response = client.post(
+        f"/api/v1/municipalities/{CODE_A}/statistics/import", files={"file": ("x.csv", GOOD_CSV, "text/csv")}
+    )
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]["message"]
 
 
 def test_forms_without_csrf_token_are_refused(workspace: Workspace) -> None:
     client = workspace.client("editor")
-    response = client.post(f"/municipalities/{CODE_A}/import", data={"dry_run": "true"},
-                           files={"file": ("x.csv", GOOD_CSV, "text/csv")})
+    response = client.post(
+        f"/municipalities/{CODE_A}/import",
+        data={"dry_run": "true"},
+        files={"file": ("x.csv", GOOD_CSV, "text/csv")},
+    )
     assert response.status_code == 403
     response = client.post("/login", data={"email": "x@y.org", "password": "whatever-long"})
     assert response.status_code == 403

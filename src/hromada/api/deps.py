@@ -24,15 +24,16 @@ async def _api_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is not None:
-        user_id = authenticate_token(db, credentials.credentials)
-        principal = load_principal(db, user_id)
+        principal = load_principal(db, authenticate_token(db, credentials.credentials))
         db.commit()  # records last_used_at
         return principal
-    user_id = request.session.get("uid")
-    if isinstance(user_id, int):
+    session_user = request.session.get("uid")
+    if isinstance(session_user, int):
         await verify_csrf(request)
-        return load_principal(db, user_id)
-    raise AuthenticationError("Send 'Authorization: Bearer <token>'; create a token with `hromada user token`.")
+        return load_principal(db, session_user)
+    raise AuthenticationError(
+        "Send 'Authorization: Bearer <token>'; create a token with `hromada user token`."
+    )
 
 
 ApiPrincipal = Annotated[Principal, Depends(_api_principal)]

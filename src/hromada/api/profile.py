@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from hromada.api.deps import ApiPrincipal
 from hromada.api.schemas import ErrorOut, ImportSummaryOut, MunicipalityOut, NaceOut, StatisticOut
-from hromada.data.nace import load_nace
+from hromada.data.nace import load_nace, nace_title
 from hromada.services import profile
 from hromada.web.deps import DbSession
 
 router = APIRouter(tags=["profile"])
 
-_ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+}
 
 
 def _out(overview: profile.MunicipalityOverview) -> MunicipalityOut:
@@ -47,7 +51,9 @@ def list_municipalities(db: DbSession, principal: ApiPrincipal) -> list[Municipa
 def get_municipality(db: DbSession, principal: ApiPrincipal, code: str) -> MunicipalityOut:
     """One municipality's profile."""
     municipality = profile.get_municipality(db, principal, code)
-    overview = next(o for o in profile.list_municipalities(db, principal) if o.municipality.id == municipality.id)
+    overview = next(
+        o for o in profile.list_municipalities(db, principal) if o.municipality.id == municipality.id
+    )
     return _out(overview)
 
 
@@ -62,7 +68,7 @@ def get_statistics(
     """The statistics stored in a municipality's workspace (long format)."""
     municipality = profile.get_municipality(db, principal, code)
     frame = profile.statistics_frame(db, principal, municipality, measure=measure, region_code=region_code)
-    return [StatisticOut(**row) for row in frame.to_dict(orient="records")]
+    return [StatisticOut.model_validate(row) for row in frame.to_dict(orient="records")]
 
 
 @router.post(
@@ -83,7 +89,12 @@ async def import_statistics(
     content = await file.read(settings.max_upload_bytes + 1)
     try:
         summary = profile.import_statistics(
-            db, principal, municipality, content, filename=file.filename or "upload", dry_run=dry_run,
+            db,
+            principal,
+            municipality,
+            content,
+            filename=file.filename or "upload",
+            dry_run=dry_run,
             max_bytes=settings.max_upload_bytes,
         )
     except Exception:
@@ -103,13 +114,12 @@ def nace(
     table = load_nace()
     if level is not None:
         table = table[table["level"] == level]
-    column = f"title_{locale}"
     return [
         NaceOut(
             code=row.code,
             level=row.level,
             parent=row.parent if isinstance(row.parent, str) and row.parent else None,
-            title=getattr(row, column) if isinstance(getattr(row, column), str) and getattr(row, column) else row.title_en,
+            title=nace_title(str(row.code), locale),
         )
         for row in table.itertuples(index=False)
     ]

@@ -118,7 +118,8 @@ def db_upgrade() -> None:
 def user_add(
     email: str,
     password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters.")
+        str,
+        typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="At least 10 characters."),
     ],
     name: Annotated[str, typer.Option(help="Full name.")] = "",
     facilitator: Annotated[bool, typer.Option(help="Network-wide facilitator.")] = False,
@@ -179,8 +180,14 @@ def municipality_add(
         create_municipality(
             session,
             MunicipalityInput(
-                code=code, name_uk=name_uk, name_en=name_en, oblast_code=oblast, status=status, kind=kind,
-                population=population, area_km2=area,
+                code=code,
+                name_uk=name_uk,
+                name_en=name_en,
+                oblast_code=oblast,
+                status=status,
+                kind=kind,
+                population=population,
+                area_km2=area,
             ),
         )
     console.print(f"Municipality {code} added.")
@@ -198,8 +205,12 @@ def municipality_list() -> None:
         for o in list_municipalities(session, system_principal()):
             m = o.municipality
             table.add_row(
-                m.code, m.name_en, m.status.value, f"{m.population or 0:,}",
-                f"{o.employment:,.0f}" if o.employment is not None else "", f"{o.n_values:,}",
+                m.code,
+                m.name_en,
+                m.status.value,
+                f"{m.population or 0:,}",
+                f"{o.employment:,.0f}" if o.employment is not None else "",
+                f"{o.n_values:,}",
             )
     console.print(table)
 
@@ -223,7 +234,9 @@ class _Bars:
 
 @import_app.command("stats")
 def import_stats(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV or XLSX file.")],
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV or XLSX file.")
+    ],
     municipality: Annotated[str, typer.Option("--municipality", "-m", help="KATOTTG code of the workspace.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file; write nothing.")] = False,
 ) -> None:
@@ -232,8 +245,12 @@ def import_stats(
     from hromada.services.profile import import_statistics
 
     settings = load_settings()
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+    )
     with user_errors(), database(settings) as session, Progress(*columns, console=console) as progress:
         target = municipality_by_code(session, municipality)
         summary = import_statistics(

@@ -26,14 +26,14 @@ __all__ = [
     "add_user",
     "authenticate",
     "authenticate_token",
+    "get_user",
     "hash_password",
     "issue_token",
-    "get_user",
     "set_locale",
     "verify_password",
 ]
 
-TOKEN_PREFIX = "hrm_"
+TOKEN_PREFIX = "hrm_"  # noqa: S105 (a visible prefix, not a secret)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Argon2id with the argon2-cffi defaults (RFC 9106 "second recommended" profile: t=3, m=64 MiB, p=4).
 _hasher = PasswordHasher()
@@ -96,9 +96,7 @@ def add_membership(
     if actor is not None:
         require(actor, "admin", municipality.id)
     membership = session.scalar(
-        select(Membership).where(
-            Membership.user_id == user.id, Membership.municipality_id == municipality.id
-        )
+        select(Membership).where(Membership.user_id == user.id, Membership.municipality_id == municipality.id)
     )
     if membership is None:
         membership = Membership(user_id=user.id, municipality_id=municipality.id, role=role)

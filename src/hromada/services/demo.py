@@ -34,7 +34,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "hromada-demo"
+DEMO_PASSWORD = "hromada-demo"  # noqa: S105 (synthetic demo accounts, printed by `hromada demo`)
 DEMO_FACILITATOR = "facilitator@hromada.example"
 NATIONAL_PANEL = "national-panel-division"
 
@@ -112,8 +112,12 @@ def seed_demo(session: Session, settings: Settings) -> DemoSummary:
         panel_path.parent.mkdir(parents=True, exist_ok=True)
         write_panel_parquet(demo.panel, panel_path)
         register_reference(
-            session, settings, NATIONAL_PANEL, panel_path,
-            rows=len(demo.panel.employment), provenance=dict(demo.provenance),
+            session,
+            settings,
+            NATIONAL_PANEL,
+            panel_path,
+            rows=len(demo.panel.employment),
+            provenance=dict(demo.provenance),
         )
     facilitator = _ensure_user(session, DEMO_FACILITATOR, facilitator=True, full_name="Demo facilitator")
     logins = [DemoLogin(facilitator.email, "facilitator", None)]

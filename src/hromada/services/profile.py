@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -129,7 +129,9 @@ def create_municipality(
     return municipality
 
 
-def get_municipality(session: Session, principal: Principal, code: str, *, action: str = "read") -> Municipality:
+def get_municipality(
+    session: Session, principal: Principal, code: str, *, action: str = "read"
+) -> Municipality:
     """The municipality with this KATOTTG code, if the caller may ``action`` it."""
     municipality = session.scalar(select(Municipality).where(Municipality.code == code))
     if municipality is None:
@@ -315,6 +317,7 @@ def _classify(connection: Connection, municipality_id: int, data: pd.DataFrame) 
 
 def _insert_statement(connection: Connection) -> Any:
     table = StatisticSeries.__table__
+    assert isinstance(table, Table)
     dialect = connection.dialect.name
     if dialect == "sqlite":
         stmt: Any = sqlite.insert(table)

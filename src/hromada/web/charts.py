@@ -16,9 +16,27 @@ __all__ = ["ADDITIVE_MEASURES", "statistics_figure"]
 ADDITIVE_MEASURES = frozenset({"employment", "firms", "turnover", "value_added"})
 
 _PALETTE = [
-    "#1f5fa8", "#f2b705", "#2a9d8f", "#e76f51", "#6d597a", "#8ab17d", "#b56576", "#457b9d",
-    "#e9c46a", "#264653", "#a8dadc", "#d62828", "#588157", "#bc6c25", "#7209b7", "#4d908e",
-    "#f4a261", "#577590", "#90be6d", "#ff006e", "#3a0ca3",
+    "#1f5fa8",
+    "#f2b705",
+    "#2a9d8f",
+    "#e76f51",
+    "#6d597a",
+    "#8ab17d",
+    "#b56576",
+    "#457b9d",
+    "#e9c46a",
+    "#264653",
+    "#a8dadc",
+    "#d62828",
+    "#588157",
+    "#bc6c25",
+    "#7209b7",
+    "#4d908e",
+    "#f4a261",
+    "#577590",
+    "#90be6d",
+    "#ff006e",
+    "#3a0ca3",
 ]
 
 
@@ -48,8 +66,8 @@ def statistics_figure(
         else:
             detailed = detailed[detailed["sector_code"].map(level_of) == finest]
             detailed = detailed.assign(section=detailed["sector_code"].map(section_of))
-        agg = "sum" if additive else "mean"
-        table = detailed.pivot_table(index="year", columns="section", values="value", aggfunc=agg)
+        grouped = detailed.groupby(["year", "section"])["value"]
+        table = (grouped.sum() if additive else grouped.mean()).unstack("section")
         order = table.sum().sort_values(ascending=False).index
         for i, section in enumerate(order):
             series = table[section].dropna()
@@ -60,13 +78,19 @@ def statistics_figure(
                 fig.add_bar(x=series.index.tolist(), y=series.tolist(), name=name, marker_color=color)
             else:
                 fig.add_scatter(
-                    x=series.index.tolist(), y=series.tolist(), name=name, mode="lines+markers",
+                    x=series.index.tolist(),
+                    y=series.tolist(),
+                    name=name,
+                    mode="lines+markers",
                     line={"color": color},
                 )
     totals = data[data["sector_code"] == "_T"].sort_values("year")
     if not totals.empty:
         fig.add_scatter(
-            x=totals["year"].tolist(), y=totals["value"].tolist(), name="Σ", mode="lines+markers",
+            x=totals["year"].tolist(),
+            y=totals["value"].tolist(),
+            name="Σ",
+            mode="lines+markers",
             line={"color": "#222", "width": 3},
         )
     fig.update_layout(

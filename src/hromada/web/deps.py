@@ -18,8 +18,8 @@ from hromada.web.i18n import LOCALES, Translator, negotiate, translator
 from hromada.web.security import csrf_token
 
 __all__ = [
-    "DbSession",
     "CurrentPrincipal",
+    "DbSession",
     "OptionalPrincipal",
     "get_db",
     "get_settings_dep",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -37,7 +37,7 @@ class Translator:
         return Locale.parse(self.locale).get_display_name(self.locale) or self.locale
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(locale: str) -> Translator:
     """The translator for ``locale`` (English, the msgid language, needs no catalogue)."""
     if locale == "en":

@@ -47,7 +47,9 @@ def login(
         user = accounts.authenticate(db, email, password)
     except AuthenticationError as exc:
         return render(
-            request, "login.html", {"next": _safe_next(next), "error": exc.message, "email": email},
+            request,
+            "login.html",
+            {"next": _safe_next(next), "error": exc.message, "email": email},
             status_code=401,
         )
     db.commit()
@@ -81,7 +83,7 @@ def set_language(
 ) -> RedirectResponse:
     if locale in LOCALES:
         request.session["locale"] = locale
-        if principal is not None:
+        if principal is not None and principal.user_id is not None:
             accounts.set_locale(db, principal.user_id, locale)
             db.commit()
     return RedirectResponse(_safe_next(next, "/"), status_code=303)

@@ -124,5 +124,9 @@ async def import_upload(
         db.commit()
         context["summary"] = summary
         status = 200
-    template = "profile/_import_result.html" if request.headers.get("hx-request") == "true" else "profile/import.html"
+    template = (
+        "profile/_import_result.html"
+        if request.headers.get("hx-request") == "true"
+        else "profile/import.html"
+    )
     return render(request, template, context, status_code=status, principal=principal)
