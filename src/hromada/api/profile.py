@@ -51,9 +51,7 @@ def list_municipalities(db: DbSession, principal: ApiPrincipal) -> list[Municipa
 def get_municipality(db: DbSession, principal: ApiPrincipal, code: str) -> MunicipalityOut:
     """One municipality's profile."""
     municipality = profile.get_municipality(db, principal, code)
-    overview = next(
-        o for o in profile.list_municipalities(db, principal) if o.municipality.id == municipality.id
-    )
+    (overview,) = profile.list_municipalities(db, principal, only=municipality)
     return _out(overview)
 
 

@@ -7,12 +7,12 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
-from sqlalchemy import Connection, Table, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from hromada.data.nace import nace_codes
@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 KATOTTG = re.compile(r"^UA\d{17}$")
 _KEY = ["region_code", "year", "sector_code", "measure"]
-_CHUNK = 20_000
+_CHUNK = 50_000
 
 #: A progress callback: (stage, done, total) with stage "read" (bytes) or "write" (rows).
 Progress = Callable[[str, int, int], None]
@@ -150,11 +150,15 @@ class MunicipalityOverview:
     n_values: int
 
 
-def list_municipalities(session: Session, principal: Principal) -> list[MunicipalityOverview]:
-    """The municipalities the caller may see, with key figures, ordered by oblast and name."""
+def list_municipalities(
+    session: Session, principal: Principal, *, only: Municipality | None = None
+) -> list[MunicipalityOverview]:
+    """The municipalities the caller may see (or just ``only``), with key figures, by oblast and name."""
     query = select(Municipality).order_by(Municipality.oblast_code, Municipality.name_en)
     if not principal.is_facilitator:
         query = query.where(Municipality.id.in_(principal.municipality_ids))
+    if only is not None:
+        query = query.where(Municipality.id == only.id)
     municipalities = list(session.scalars(query))
     ids = [m.id for m in municipalities]
     if not ids:
@@ -289,25 +293,25 @@ def _existing(connection: Connection, municipality_id: int, data: pd.DataFrame) 
     )
     result = connection.execute(query)
     frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-    frame["year"] = frame["year"].astype("int64")
-    for column in ("region_code", "sector_code", "measure", "old_unit", "old_source"):
-        frame[column] = frame[column].astype(object)
     return frame
 
 
 def _classify(connection: Connection, municipality_id: int, data: pd.DataFrame) -> pd.DataFrame:
     """Add a ``change`` column: 'insert', 'update' or 'same', comparing with stored values."""
-    keyed = data[[*_KEY, "value", "unit", "source"]].copy()
-    for column in ("region_code", "sector_code", "measure", "unit", "source"):
-        keyed[column] = keyed[column].astype(object)
-    keyed["year"] = keyed["year"].astype("int64")
-    merged = keyed.merge(_existing(connection, municipality_id, data), on=_KEY, how="left", validate="1:1")
+    keyed = data[[*_KEY, "value", "unit", "source"]]
+    existing = _existing(connection, municipality_id, data)
+    if existing.empty:  # the common first import: no comparison needed
+        return keyed.assign(change="insert")
+    for column in ("region_code", "sector_code", "measure"):
+        existing[column] = existing[column].astype(keyed[column].dtype)
+    existing["year"] = existing["year"].astype(keyed["year"].dtype)
+    merged = keyed.merge(existing, on=_KEY, how="left", validate="1:1")
     new = merged["old_value"].isna()
     same = (
         ~new
         & (merged["old_value"] == merged["value"])
-        & (merged["old_unit"] == merged["unit"])
-        & (merged["old_source"] == merged["source"])
+        & (merged["old_unit"].astype(object) == merged["unit"].astype(object))
+        & (merged["old_source"].astype(object) == merged["source"].astype(object))
     )
     merged["change"] = "update"
     merged.loc[new, "change"] = "insert"
@@ -315,24 +319,23 @@ def _classify(connection: Connection, municipality_id: int, data: pd.DataFrame) 
     return merged
 
 
-def _insert_statement(connection: Connection) -> Any:
-    table = StatisticSeries.__table__
-    assert isinstance(table, Table)
-    dialect = connection.dialect.name
-    if dialect == "sqlite":
-        stmt: Any = sqlite.insert(table)
-    elif dialect == "postgresql":
-        stmt = postgresql.insert(table)
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(dialect)
-    return stmt.on_conflict_do_update(
-        index_elements=["municipality_id", *_KEY],
-        set_={
-            "value": stmt.excluded.value,
-            "unit": stmt.excluded.unit,
-            "source": stmt.excluded.source,
-            "import_id": stmt.excluded.import_id,
-        },
+_COLUMNS = ("municipality_id", *_KEY, "value", "unit", "source", "import_id")
+
+
+def _upsert_sql(connection: Connection) -> str:
+    """Driver-level ``INSERT ... ON CONFLICT DO UPDATE`` by natural key (SQLite >= 3.24 and PostgreSQL).
+
+    Bulk writes go straight to the driver's ``executemany`` with tuples: the ORM's per-row bookkeeping
+    would cost more than the database's own work on national-size files.
+    """
+    placeholder = "?" if connection.dialect.paramstyle in ("qmark", "numeric") else "%s"
+    if connection.dialect.name not in ("sqlite", "postgresql"):  # pragma: no cover
+        raise NotImplementedError(connection.dialect.name)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in ("value", "unit", "source", "import_id"))
+    return (
+        f"INSERT INTO {StatisticSeries.__tablename__} ({', '.join(_COLUMNS)}) "  # noqa: S608 (constant names)
+        f"VALUES ({', '.join([placeholder] * len(_COLUMNS))}) "
+        f"ON CONFLICT (municipality_id, {', '.join(_KEY)}) DO UPDATE SET {updates}"
     )
 
 
@@ -351,32 +354,35 @@ def upsert_statistics(
     """
     if data.empty:
         return 0, 0, 0
+    text_columns = ("region_code", "sector_code", "measure", "unit", "source")
+    data = data.astype({c: "str" for c in text_columns if data[c].dtype != "str"})
     connection = session.connection()
+    session.flush()
     classified = _classify(connection, municipality_id, data)
     todo = classified[classified["change"] != "same"]
     counts = classified["change"].value_counts()
-    stmt = _insert_statement(connection)
+    sql = _upsert_sql(connection)
     total = len(todo)
-    columns = {name: todo[name].to_numpy() for name in [*_KEY, "value", "unit", "source"]}
+    columns = [todo[name] for name in (*_KEY, "value", "unit", "source")]
     for start in range(0, total, _CHUNK):
         stop = min(start + _CHUNK, total)
-        params = [
-            {
-                "municipality_id": municipality_id,
-                "region_code": region,
-                "year": int(year),
-                "sector_code": sector,
-                "measure": measure,
-                "value": float(value),
-                "unit": unit,
-                "source": source,
-                "import_id": import_id,
-            }
-            for region, year, sector, measure, value, unit, source in zip(
-                *(columns[name][start:stop] for name in [*_KEY, "value", "unit", "source"]), strict=True
+        n = stop - start
+        region, year, sector, measure, value, unit, source = (c.iloc[start:stop].tolist() for c in columns)
+        rows = list(
+            zip(
+                repeat(municipality_id, n),
+                region,
+                year,
+                sector,
+                measure,
+                value,
+                unit,
+                source,
+                repeat(import_id, n),
+                strict=True,
             )
-        ]
-        connection.execute(stmt, params)
+        )
+        connection.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
         if progress is not None:
             progress("write", stop, total)
     return int(counts.get("insert", 0)), int(counts.get("update", 0)), int(counts.get("same", 0))
