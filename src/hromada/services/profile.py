@@ -382,7 +382,7 @@ def upsert_statistics(
                 strict=True,
             )
         )
-        connection.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        connection.exec_driver_sql(sql, rows)
         if progress is not None:
             progress("write", stop, total)
     return int(counts.get("insert", 0)), int(counts.get("update", 0)), int(counts.get("same", 0))

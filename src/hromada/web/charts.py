@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from hromada.data.nace import nace_codes, nace_title, section_of
 
@@ -46,63 +44,69 @@ def statistics_figure(
     """A stacked bar chart of a measure by NACE section and year (lines for non-additive measures).
 
     ``frame`` has the columns year, sector_code, value for one region and measure. Division, group and
-    class rows are aggregated to their section; a total row (``_T``) is drawn as a line when no sector
-    detail exists.
+    class rows are aggregated to their section; a total row (``_T``) is drawn as a line. The figure is a
+    plain plotly.js JSON document (building it with plotly's Python objects costs ~40 ms per page).
     """
-    fig = go.Figure()
-    data = frame.copy()
-    detailed = data[data["sector_code"] != "_T"]
-    detailed = detailed[detailed["sector_code"].isin(nace_codes())]
+    traces: list[dict[str, Any]] = []
+    detailed = frame[(frame["sector_code"] != "_T") & frame["sector_code"].isin(nace_codes())]
     additive = measure in ADDITIVE_MEASURES
     if not detailed.empty:
-        level_of = {code: len(code) for code in detailed["sector_code"].unique()}
-        finest = max(level_of.values()) if not additive else None
+        depth = detailed["sector_code"].str.len()
+        detailed = detailed.assign(depth=depth, section=detailed["sector_code"].map(section_of))
         if additive:
-            # Sum the finest level available per section to avoid counting divisions and classes twice.
-            detailed = detailed.assign(depth=detailed["sector_code"].map(level_of))
-            detailed = detailed.assign(section=detailed["sector_code"].map(section_of))
-            depth = detailed.groupby("section")["depth"].transform("max")
-            detailed = detailed[detailed["depth"] == depth]
+            # Sum the finest level available per section so that divisions and classes are not both counted.
+            detailed = detailed[detailed["depth"] == detailed.groupby("section")["depth"].transform("max")]
         else:
-            detailed = detailed[detailed["sector_code"].map(level_of) == finest]
-            detailed = detailed.assign(section=detailed["sector_code"].map(section_of))
+            detailed = detailed[detailed["depth"] == detailed["depth"].max()]
         grouped = detailed.groupby(["year", "section"])["value"]
         table = (grouped.sum() if additive else grouped.mean()).unstack("section")
         order = table.sum().sort_values(ascending=False).index
         for i, section in enumerate(order):
             series = table[section].dropna()
-            title = nace_title(section, locale)
-            name = f"{section} {title if len(title) <= 48 else title[:47] + '…'}"
+            title_text = nace_title(section, locale)
+            name = f"{section} {title_text if len(title_text) <= 48 else title_text[:47] + '…'}"
             color = _PALETTE[i % len(_PALETTE)]
+            trace: dict[str, Any] = {
+                "x": [int(year) for year in series.index],
+                "y": [float(value) for value in series],
+                "name": name,
+            }
             if additive:
-                fig.add_bar(x=series.index.tolist(), y=series.tolist(), name=name, marker_color=color)
+                trace.update(type="bar", marker={"color": color})
             else:
-                fig.add_scatter(
-                    x=series.index.tolist(),
-                    y=series.tolist(),
-                    name=name,
-                    mode="lines+markers",
-                    line={"color": color},
-                )
-    totals = data[data["sector_code"] == "_T"].sort_values("year")
+                trace.update(type="scatter", mode="lines+markers", line={"color": color})
+            traces.append(trace)
+    totals = frame[frame["sector_code"] == "_T"].sort_values("year")
     if not totals.empty:
-        fig.add_scatter(
-            x=totals["year"].tolist(),
-            y=totals["value"].tolist(),
-            name="Σ",
-            mode="lines+markers",
-            line={"color": "#222", "width": 3},
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": "Σ",
+                "x": [int(year) for year in totals["year"]],
+                "y": [float(value) for value in totals["value"]],
+                "line": {"color": "#222", "width": 3},
+            }
         )
-    fig.update_layout(
-        barmode="stack",
-        title={"text": title},
-        xaxis={"title": {"text": ""}, "dtick": 1},
-        yaxis={"title": {"text": unit or ""}, "rangemode": "tozero", "separatethousands": True},
-        legend={"orientation": "v", "font": {"size": 11}, "traceorder": "normal"},
-        margin={"l": 60, "r": 10, "t": 50, "b": 40},
-        height=480,
-        template="plotly_white",
-        font={"family": "Noto Sans, sans-serif"},
-        separators={"uk": ", ", "de": ",."}.get(locale, ".,"),
-    )
-    return json.loads(fig.to_json())  # type: ignore[no-any-return]
+    grid = "#e5e9f0"
+    layout: dict[str, Any] = {
+        "barmode": "stack",
+        "title": {"text": title},
+        "xaxis": {"dtick": 1, "gridcolor": grid},
+        "yaxis": {
+            "title": {"text": unit or ""},
+            "rangemode": "tozero",
+            "separatethousands": True,
+            "gridcolor": grid,
+            "zerolinecolor": grid,
+        },
+        "legend": {"orientation": "v", "font": {"size": 11}, "traceorder": "normal"},
+        "margin": {"l": 60, "r": 10, "t": 50, "b": 40},
+        "height": 480,
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "font": {"family": "Noto Sans, sans-serif", "color": "#1d2330"},
+        "separators": {"uk": ", ", "de": ",."}.get(locale, ".,"),
+        "hovermode": "x unified",
+    }
+    return {"data": traces, "layout": layout}
