@@ -82,6 +82,13 @@ def _load(base: str, path: str, logged_in: bool) -> tuple[list[float], int]:
 
 
 def run() -> dict[str, Any]:
+    """Measure with one server process and with two (one per core)."""
+    one = _run_with(1)
+    two = _run_with(2)
+    return {"workers_1": one, "workers_2": two}
+
+
+def _run_with(workers: int) -> dict[str, Any]:
     from hromada.data import load_demo
 
     data_dir = Path(tempfile.mkdtemp(prefix="hromada-bench-"))
@@ -89,7 +96,7 @@ def run() -> dict[str, Any]:
     env = {**os.environ, "HROMADA_DATA_DIR": str(data_dir)}
     env.pop("HROMADA_DATABASE_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "hromada.cli", "demo", "--port", str(port)],
+        [sys.executable, "-m", "hromada.cli", "demo", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -116,6 +123,10 @@ def run() -> dict[str, Any]:
 
 
 def report(result: dict[str, Any]) -> str:
+    return "\n".join(f"{key.replace('_', ' ')}: {_report_one(value)}" for key, value in result.items())
+
+
+def _report_one(result: dict[str, Any]) -> str:
     page, floor = result["profile_page"], result["healthz_floor"]
     return (
         f"profile page, {result['clients']} concurrent clients, {result['requests']} requests "

@@ -48,28 +48,51 @@ def root(
 # ---------------------------------------------------------------------------------------------- serve
 
 
-def _serve(host: str, port: int, demo: bool) -> None:
+def _serve(host: str, port: int, demo: bool, workers: int = 1) -> None:
+    import os
+
     import uvicorn
 
     from hromada.web import create_app
 
     settings = load_settings(host=host, port=port, **({"demo_mode": True} if demo else {}))
-    with user_errors():
-        web_app = create_app(settings)
     console.print(f"Serving Hromada on [bold]http://{host}:{port}[/] (Ctrl+C stops).")
-    uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
+    if workers == 1:
+        with user_errors():
+            web_app = create_app(settings)
+        uvicorn.run(web_app, host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    # Several worker processes: each builds the app from the environment; the signing key is settled
+    # here first so that every worker signs cookies with the same key.
+    with user_errors():
+        settings.signing_key()
+    if demo:
+        os.environ["HROMADA_DEMO_MODE"] = "1"
+    uvicorn.run(
+        "hromada.web.asgi:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=False,
+    )
+
+
+Workers = Annotated[int, typer.Option(min=1, max=32, help="Worker processes (one per CPU core is typical).")]
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Workers = 1,
 ) -> None:
     """Serve the web application and the REST API."""
     settings = load_settings(host=host, port=port)
     with user_errors(), database(settings):
         pass
-    _serve(host, port, demo=False)
+    _serve(host, port, demo=False, workers=workers)
 
 
 @app.command()
@@ -77,6 +100,7 @@ def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Only load the demo data.")] = False,
+    workers: Workers = 1,
 ) -> None:
     """Create the database, load the synthetic demo data (idempotent) and serve the app."""
     from hromada.services.demo import DEMO_PASSWORD, seed_demo
@@ -96,7 +120,7 @@ def demo(
         f"({summary.values_unchanged} already there); national panel: {summary.panel_rows:,} rows."
     )
     if not no_serve:
-        _serve(host, port, demo=True)
+        _serve(host, port, demo=True, workers=workers)
 
 
 # ---------------------------------------------------------------------------------------------- db

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +16,7 @@ from hromada.errors import NotFoundError
 from hromada.services import accounts
 from hromada.services.access import Principal
 from hromada.services.profile import MunicipalityInput, create_municipality, upsert_statistics
+from hromada.services.reference import NATIONAL_PANEL, register_reference
 from hromada.settings import Settings
 
 __all__ = [
@@ -36,7 +34,6 @@ logger = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "hromada-demo"  # noqa: S105 (synthetic demo accounts, printed by `hromada demo`)
 DEMO_FACILITATOR = "facilitator@hromada.example"
-NATIONAL_PANEL = "national-panel-division"
 
 
 def system_principal() -> Principal:
@@ -79,22 +76,6 @@ def _ensure_user(session: Session, email: str, *, facilitator: bool, full_name: 
             session, email, DEMO_PASSWORD, full_name=full_name, is_facilitator=facilitator
         )
     return user
-
-
-def register_reference(
-    session: Session, settings: Settings, name: str, path: Path, *, rows: int, provenance: dict[str, Any]
-) -> ReferenceDataset:
-    """Record (or refresh) a reference dataset file kept under the data directory."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    relative = path.relative_to(settings.data_dir).as_posix()
-    dataset = session.scalar(select(ReferenceDataset).where(ReferenceDataset.name == name))
-    if dataset is None:
-        dataset = ReferenceDataset(name=name, path=relative, sha256=digest, rows=rows, provenance=provenance)
-        session.add(dataset)
-    elif dataset.sha256 != digest or dataset.path != relative:
-        dataset.path, dataset.sha256, dataset.rows, dataset.provenance = relative, digest, rows, provenance
-    session.flush()
-    return dataset
 
 
 def seed_demo(session: Session, settings: Settings) -> DemoSummary:
