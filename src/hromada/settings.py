@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     default_locale: Locale = "uk"
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
     cookie_secure: bool = Field(default=False, description="Send cookies over HTTPS only.")
-    max_upload_bytes: int = Field(default=2_000_000_000, ge=1)
+    max_upload_bytes: int = Field(default=1_000_000_000, ge=1, description="Largest file the web accepts.")
     sql_echo: bool = False
 
     @model_validator(mode="after")

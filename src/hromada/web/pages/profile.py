@@ -13,6 +13,8 @@ from hromada.errors import ImportValidationError, ValidationError
 from hromada.services import profile
 from hromada.web.charts import statistics_figure
 from hromada.web.deps import CurrentPrincipal, DbSession, locale_of, render
+from hromada.web.i18n import translator
+from hromada.web.import_messages import localize_issue
 
 router = APIRouter()
 
@@ -118,7 +120,9 @@ async def import_upload(
         )
     except ImportValidationError as exc:
         db.rollback()
+        tr = translator(locale_of(request))
         context["error"] = exc
+        context["localized_issues"] = [localize_issue(issue, tr) for issue in exc.issues]
         status = 422
     else:
         db.commit()
