@@ -23,6 +23,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from hromada.data.measures import MEASURES
 from hromada.data.nace import TOTAL_CODE, section_of
 from hromada.data.regions import KYIV_CITY_CODE, load_regions
 from hromada.data.synthetic import (
@@ -44,13 +45,9 @@ DEMO_SOURCE: Final[str] = f"Hromada synthetic demo data (seed {DEMO_SEED})"
 """The ``source`` of every demo figure."""
 
 MEASURE_UNITS: Final[dict[str, str]] = {
-    "employment": "persons",
-    "firms": "count",
-    "turnover": "UAH thousand",
-    "wages": "UAH per month",
-    "population": "persons",
+    name: MEASURES[name].default_unit for name in ("employment", "firms", "turnover", "wages", "population")
 }
-"""Measures of the demo statistics and their units."""
+"""Measures of the demo statistics and their units (the registry's default units)."""
 
 _YEARS: Final[range] = range(2015, 2025)
 
