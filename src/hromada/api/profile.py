@@ -10,7 +10,7 @@ from hromada.api.deps import ApiPrincipal
 from hromada.api.schemas import ErrorOut, ImportSummaryOut, MunicipalityOut, NaceOut, StatisticOut
 from hromada.data.nace import load_nace, nace_title
 from hromada.services import profile
-from hromada.web.deps import DbSession
+from hromada.web.deps import DbSession, import_upload
 
 router = APIRouter(tags=["profile"])
 
@@ -83,18 +83,8 @@ async def import_statistics(
 ) -> ImportSummaryOut:
     """Import a statistics file into the workspace (editors and admins). All or nothing."""
     municipality = profile.get_municipality(db, principal, code, action="write")
-    settings = request.app.state.settings
-    content = await file.read(settings.max_upload_bytes + 1)
     try:
-        summary = profile.import_statistics(
-            db,
-            principal,
-            municipality,
-            content,
-            filename=file.filename or "upload",
-            dry_run=dry_run,
-            max_bytes=settings.max_upload_bytes,
-        )
+        summary = await import_upload(request, db, principal, municipality, file, dry_run=dry_run)
     except Exception:
         db.rollback()
         raise

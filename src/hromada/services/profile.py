@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -25,6 +25,7 @@ from hromada.services.access import Principal, require, require_facilitator
 
 __all__ = [
     "ImportSummary",
+    "Municipality",
     "MunicipalityInput",
     "MunicipalityOverview",
     "create_municipality",
@@ -319,6 +320,12 @@ def _classify(connection: Connection, municipality_id: int, data: pd.DataFrame) 
     return merged
 
 
+def _count_changes(classified: pd.DataFrame) -> tuple[int, int, int]:
+    """(inserted, updated, unchanged) of a frame classified by :func:`_classify`."""
+    counts = classified["change"].value_counts()
+    return int(counts.get("insert", 0)), int(counts.get("update", 0)), int(counts.get("same", 0))
+
+
 _COLUMNS = ("municipality_id", *_KEY, "value", "unit", "source", "import_id")
 
 
@@ -360,7 +367,6 @@ def upsert_statistics(
     session.flush()
     classified = _classify(connection, municipality_id, data)
     todo = classified[classified["change"] != "same"]
-    counts = classified["change"].value_counts()
     sql = _upsert_sql(connection)
     total = len(todo)
     columns = [todo[name] for name in (*_KEY, "value", "unit", "source")]
@@ -385,7 +391,7 @@ def upsert_statistics(
         connection.exec_driver_sql(sql, rows)
         if progress is not None:
             progress("write", stop, total)
-    return int(counts.get("insert", 0)), int(counts.get("update", 0)), int(counts.get("same", 0))
+    return _count_changes(classified)
 
 
 def import_statistics(
@@ -426,21 +432,21 @@ def import_statistics(
     data = parsed.data
     measures = tuple(sorted(data["measure"].unique().tolist()))
     years = tuple(sorted(int(y) for y in data["year"].unique()))
+    summary = ImportSummary(
+        filename=name,
+        layout=parsed.layout,
+        rows=len(data),
+        inserted=0,
+        updated=0,
+        unchanged=0,
+        dry_run=dry_run,
+        measures=measures,
+        years=years,
+        ignored_columns=tuple(parsed.ignored_columns),
+    )
     if dry_run:
-        classified = _classify(session.connection(), municipality.id, data) if len(data) else data
-        counts = classified["change"].value_counts() if len(data) else pd.Series(dtype=int)
-        return ImportSummary(
-            filename=name,
-            layout=parsed.layout,
-            rows=len(data),
-            inserted=int(counts.get("insert", 0)),
-            updated=int(counts.get("update", 0)),
-            unchanged=int(counts.get("same", 0)),
-            dry_run=True,
-            measures=measures,
-            years=years,
-            ignored_columns=tuple(parsed.ignored_columns),
-        )
+        inserted, updated, unchanged = _count_changes(_classify(session.connection(), municipality.id, data))
+        return replace(summary, inserted=inserted, updated=updated, unchanged=unchanged)
     record = ImportRecord(
         municipality_id=municipality.id,
         user_id=principal.user_id,
@@ -467,16 +473,4 @@ def import_statistics(
         details={"filename": name, "rows": len(data), "inserted": inserted, "updated": updated},
     )
     logger.info("imported %s: %d rows (%d new, %d changed)", name, len(data), inserted, updated)
-    return ImportSummary(
-        filename=name,
-        layout=parsed.layout,
-        rows=len(data),
-        inserted=inserted,
-        updated=updated,
-        unchanged=unchanged,
-        dry_run=False,
-        measures=measures,
-        years=years,
-        ignored_columns=tuple(parsed.ignored_columns),
-        import_id=record.id,
-    )
+    return replace(summary, inserted=inserted, updated=updated, unchanged=unchanged, import_id=record.id)

@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from babel.numbers import format_decimal
-from fastapi import Depends, Request
+from fastapi import Depends, Request, UploadFile
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.responses import HTMLResponse
 
 from hromada.errors import AuthenticationError
+from hromada.services import profile
 from hromada.services.access import Principal, load_principal
 from hromada.settings import Settings
 from hromada.web.i18n import LOCALES, Translator, negotiate, translator
@@ -23,6 +24,7 @@ __all__ = [
     "OptionalPrincipal",
     "get_db",
     "get_settings_dep",
+    "import_upload",
     "locale_of",
     "render",
 ]
@@ -68,6 +70,29 @@ def _principal(principal: Annotated[Principal | None, Depends(_optional_principa
 
 OptionalPrincipal = Annotated[Principal | None, Depends(_optional_principal)]
 CurrentPrincipal = Annotated[Principal, Depends(_principal)]
+
+
+async def import_upload(
+    request: Request,
+    db: Session,
+    principal: Principal,
+    municipality: profile.Municipality,
+    file: UploadFile,
+    *,
+    dry_run: bool,
+) -> profile.ImportSummary:
+    """Run an uploaded statistics file through the import service, within the upload size limit."""
+    settings: Settings = request.app.state.settings
+    content = await file.read(settings.max_upload_bytes + 1)
+    return profile.import_statistics(
+        db,
+        principal,
+        municipality,
+        content,
+        filename=file.filename or "upload",
+        dry_run=dry_run,
+        max_bytes=settings.max_upload_bytes,
+    )
 
 
 def locale_of(request: Request) -> str:

@@ -12,7 +12,7 @@ from hromada.data.regions import load_regions
 from hromada.errors import ImportValidationError, ValidationError
 from hromada.services import profile
 from hromada.web.charts import statistics_figure
-from hromada.web.deps import CurrentPrincipal, DbSession, locale_of, render
+from hromada.web.deps import CurrentPrincipal, DbSession, import_upload, locale_of, render
 from hromada.web.i18n import translator
 from hromada.web.import_messages import localize_issue
 
@@ -96,7 +96,7 @@ def import_form(request: Request, db: DbSession, principal: CurrentPrincipal, co
 
 
 @router.post("/municipalities/{code}/import")
-async def import_upload(
+async def import_page_upload(
     request: Request,
     db: DbSession,
     principal: CurrentPrincipal,
@@ -105,19 +105,9 @@ async def import_upload(
     dry_run: Annotated[bool, Form()] = False,
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
-    settings = request.app.state.settings
-    content = await file.read(settings.max_upload_bytes + 1)
     context: dict[str, Any] = {"municipality": municipality, "measures": MEASURES, "filename": file.filename}
     try:
-        summary = profile.import_statistics(
-            db,
-            principal,
-            municipality,
-            content,
-            filename=file.filename or "upload",
-            dry_run=dry_run,
-            max_bytes=settings.max_upload_bytes,
-        )
+        summary = await import_upload(request, db, principal, municipality, file, dry_run=dry_run)
     except ImportValidationError as exc:
         db.rollback()
         tr = translator(locale_of(request))
