@@ -1,0 +1,1 @@
+"""Economy: sector structure, concentration, specialisation, shift-share, complexity and relatedness."""
