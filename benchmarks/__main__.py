@@ -10,6 +10,7 @@ from benchmarks._util import machine, pin_blas, save
 BENCHMARKS = {
     "import": "benchmarks.foundation_import",
     "latency": "benchmarks.profile_latency",
+    "economy": "benchmarks.economy",
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -101,8 +102,8 @@ class ComplexityResult:
     excluded
         Long table ``year, kind, label, reason`` of the regions and industries left out of a year or out of
         the ECI/PCI eigenproblem.
-    provenance
-        Data hash, preset, parameters, version and references: enough to reproduce and explain the result.
+    parameters
+        Method, version, preset, options, shape and references (see :attr:`provenance`).
     """
 
     panel: Panel
@@ -123,7 +124,15 @@ class ComplexityResult:
     active_industries: BoolArray
     diagnostics: pd.DataFrame
     excluded: pd.DataFrame
-    provenance: Mapping[str, Any] = field(default_factory=dict)
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def provenance(self) -> dict[str, Any]:
+        """Data hash (SHA-256 of the panel), preset, parameters, version and references.
+
+        Enough to reproduce and explain the result; the hash is computed on first use.
+        """
+        return {**self.parameters, "data_hash": self.panel.data_hash}
 
     @property
     def years(self) -> pd.Index:
@@ -203,34 +212,49 @@ class ComplexityResult:
         )
 
     def proximity_frame(self, year: int) -> pd.DataFrame:
-        """Return the proximity of one year as a labelled industry x industry frame (active industries)."""
+        """Return the proximity of one year as an industry x industry frame (axes ``industry_1``, ``industry_2``)."""
         t = self.panel.year_position(year)
         keep = self.active_industries[t]
         labels = self.industries[keep]
-        return pd.DataFrame(self.proximity[t][np.ix_(keep, keep)], index=labels, columns=labels)
+        return pd.DataFrame(
+            self.proximity[t][np.ix_(keep, keep)],
+            index=labels.rename("industry_1"),
+            columns=labels.rename("industry_2"),
+        )
 
 
 def _cooccurrence_proximity(
-    mcp: FloatArray, ubiquity: FloatArray, measure: str, diagonal: float
+    presence: npt.NDArray[np.bool_],
+    ubiquity: FloatArray,
+    measure: str,
+    diagonal: float,
+    out: FloatArray | None = None,
 ) -> FloatArray:
-    """Proximity of active industries from the presence matrix (``regions x industries``)."""
-    counts = mcp.T @ mcp
+    """Proximity of industries from the boolean presence matrix (``regions x industries``)."""
+    # Co-occurrence counts are whole numbers below 2**24, so single precision computes them exactly (and twice
+    # as fast as double precision).
+    ones = presence.astype(np.float32)
+    counts = (ones.T @ ones).astype(np.float64)
     u_row = ubiquity[:, None]
     u_col = ubiquity[None, :]
+    phi = np.empty_like(counts) if out is None else out
     with np.errstate(divide="ignore", invalid="ignore"):
         if measure == "min_conditional":
-            phi = counts / np.maximum(u_row, u_col)
+            np.divide(counts, np.maximum(u_row, u_col), out=phi)
         elif measure == "jaccard":
-            phi = counts / (u_row + u_col - counts)
+            np.divide(counts, u_row + u_col - counts, out=phi)
         else:
-            phi = counts / np.sqrt(u_row * u_col)
+            np.divide(counts, np.sqrt(u_row * u_col), out=phi)
     phi[~np.isfinite(phi)] = 0.0
     np.fill_diagonal(phi, diagonal)
     return phi
 
 
 def proximity_matrix(
-    mcp: pd.DataFrame, *, measure: Literal["min_conditional", "jaccard", "cosine"] = "min_conditional", diagonal: float = 1.0
+    mcp: pd.DataFrame,
+    *,
+    measure: Literal["min_conditional", "jaccard", "cosine"] = "min_conditional",
+    diagonal: float = 1.0,
 ) -> pd.DataFrame:
     """Return the proximity between industries from a region x industry presence matrix.
 
@@ -256,7 +280,7 @@ def proximity_matrix(
     All lie in [0, 1] and are symmetric. An industry present nowhere has proximity 0 to every other.
     """
     values = mcp.to_numpy(dtype=np.float64)
-    phi = _cooccurrence_proximity(values, values.sum(axis=0), measure, diagonal)
+    phi = _cooccurrence_proximity(values > 0, (values > 0).sum(axis=0).astype(np.float64), measure, diagonal)
     return pd.DataFrame(phi, index=mcp.columns, columns=mcp.columns)
 
 
@@ -286,13 +310,25 @@ def external_proximity(proximity: pd.DataFrame, industries: pd.Index) -> FloatAr
         raise ValidationError(
             f"`proximity` must cover every industry of the data; {len(missing)} missing, such as {shown}"
         )
-    values = frame.loc[industries, industries].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
+    values: FloatArray = (
+        frame.loc[industries, industries].apply(pd.to_numeric, errors="coerce").to_numpy(np.float64)
+    )
     off_diagonal = ~np.eye(len(industries), dtype=bool)
     if np.isnan(values[off_diagonal]).any():
         raise ValidationError("`proximity` must be a number for every industry pair; some are missing (NaN)")
     if (values[off_diagonal] < 0).any() or (values[off_diagonal] > 1).any():
         raise ValidationError("`proximity` values must lie between 0 and 1")
     return values
+
+
+def _take(source: FloatArray, rows: BoolArray, cols: BoolArray) -> FloatArray:
+    """Return the active rows and columns of ``source`` (a view when nothing is left out)."""
+    all_rows, all_cols = bool(rows.all()), bool(cols.all())
+    if all_rows and all_cols:
+        return source
+    if all_rows:
+        return source[:, cols]
+    return source[np.ix_(rows, cols)]
 
 
 def _population_vector(population: pd.DataFrame | pd.Series, panel: Panel) -> FloatArray:
@@ -305,14 +341,18 @@ def _population_vector(population: pd.DataFrame | pd.Series, panel: Panel) -> Fl
     else:
         needed = {"year", "region", "population"}
         if not needed <= set(population.columns):
-            raise ValidationError(f"`population` must have the columns year, region, population; got {list(population.columns)}")
+            raise ValidationError(
+                f"`population` must have the columns year, region, population; got {list(population.columns)}"
+            )
         frame = population.assign(region=population["region"].astype(str))
         wide = frame.pivot_table(index="year", columns="region", values="population", aggfunc="sum")
         result = wide.reindex(index=panel.years, columns=panel.regions).to_numpy(np.float64)
     return result
 
 
-def _second_eigenvector(matrix: FloatArray, diversity: FloatArray, ubiquity: FloatArray) -> tuple[FloatArray, float]:
+def _second_eigenvector(
+    matrix: FloatArray, diversity: FloatArray, ubiquity: FloatArray
+) -> tuple[FloatArray, float]:
     """Return the unit-length second eigenvector of the industry transition matrix and its eigenvalue.
 
     The industry transition matrix :math:`\\tilde M^{(p)} = D_p^{-1} M^T D_c^{-1} M` is similar to the
@@ -411,7 +451,11 @@ def complexity(
     spec = get_preset(preset)
     if presence not in ("rca", "rpop"):
         raise ValidationError(f"`presence` must be 'rca' or 'rpop'; got {presence!r}")
-    panel = data if isinstance(data, Panel) else to_panel(data, columns=columns, duplicates=duplicates, missing=missing)
+    panel = (
+        data
+        if isinstance(data, Panel)
+        else to_panel(data, columns=columns, duplicates=duplicates, missing=missing)
+    )
     n_t, n_r, n_i = panel.shape
     people: FloatArray | None = None
     if presence == "rpop":
@@ -424,12 +468,13 @@ def complexity(
         np.fill_diagonal(external, spec.proximity_diagonal)
 
     shape3 = (n_t, n_r, n_i)
-    score = np.full(shape3, np.nan)
-    rca = np.full(shape3, np.nan) if presence == "rpop" else score
-    mcp = np.zeros(shape3, dtype=np.uint8)
-    density = np.full(shape3, np.nan)
-    cog = np.full(shape3, np.nan)
-    proximity_all = np.full((n_t, n_i, n_i), np.nan)
+    # Results are written year by year into these; every cell exactly once.
+    score = np.empty(shape3)
+    rca = np.empty(shape3) if presence == "rpop" else score
+    mcp = np.empty(shape3, dtype=np.uint8)
+    density = np.empty(shape3)
+    cog = np.empty(shape3)
+    proximity_all = np.empty((n_t, n_i, n_i))
     diversity = np.full((n_t, n_r), np.nan)
     eci = np.full((n_t, n_r), np.nan)
     coi = np.full((n_t, n_r), np.nan)
@@ -439,107 +484,122 @@ def complexity(
     active_i = np.zeros((n_t, n_i), dtype=bool)
     diagnostics: list[dict[str, Any]] = []
     excluded: list[tuple[int, str, str, str]] = []
+    rule = f"{presence.upper()} {spec.presence_rule}"
+    # Work buffers reused every year (no allocation in the loop for the large arrays).
+    ones = np.empty((n_r, n_i))
+    work = np.empty((n_r, n_i))
+    weights = np.empty((n_i, n_i))
 
-    for t in range(n_t):
-        year = int(panel.years[t])
-        values_t = panel.values[t]
-        r_keep = values_t.sum(axis=1) > 0
-        i_keep = values_t.sum(axis=0) > 0
-        active_r[t], active_i[t] = r_keep, i_keep
-        excluded += [(year, "region", str(label), "no value in this year") for label in panel.regions[~r_keep]]
-        excluded += [(year, "industry", str(label), "no value in this year") for label in panel.industries[~i_keep]]
-        x = values_t[np.ix_(r_keep, i_keep)]
-        row_total = x.sum(axis=1)
-        col_total = x.sum(axis=0)
-        world = col_total.sum()
-        rca_t = (x / row_total[:, None]) / (col_total / world)[None, :]
-        if people is not None:
-            pop = people[t][r_keep]
-            if not np.all(np.isfinite(pop) & (pop > 0)):
-                bad = panel.regions[r_keep][~(np.isfinite(pop) & (pop > 0))]
-                raise ValidationError(
-                    f"`population` must be positive for every region with values in {year}; "
-                    f"missing or not positive for {', '.join(map(str, bad[:10]))}"
-                )
-            score_t = (x / pop[:, None]) / (col_total / pop.sum())[None, :]
-            rca[t][np.ix_(r_keep, i_keep)] = rca_t
-        else:
-            score_t = rca_t
-        score[t][np.ix_(r_keep, i_keep)] = score_t
-        m = (score_t > spec.threshold) if spec.strict else (score_t >= spec.threshold)
-        m_f = m.astype(np.float64)
-        div = m_f.sum(axis=1)
-        ubi = m_f.sum(axis=0)
-        mcp[t][np.ix_(r_keep, i_keep)] = m
-        diversity[t, r_keep] = div
-        ubiquity[t, i_keep] = ubi
+    # Undefined quantities (a constant ECI, an empty row) become NaN by design, without warnings.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for t in range(n_t):
+            year = int(panel.years[t])
+            x = panel.values[t]
+            row_total = x.sum(axis=1)
+            col_total = x.sum(axis=0)
+            r_keep = row_total > 0
+            i_keep = col_total > 0
+            active_r[t], active_i[t] = r_keep, i_keep
+            excluded += [(year, "region", str(r), "no value in this year") for r in panel.regions[~r_keep]]
+            excluded += [
+                (year, "industry", str(i), "no value in this year") for i in panel.industries[~i_keep]
+            ]
 
-        valid_r = div > 0
-        valid_i = ubi > 0
-        regions_a = panel.regions[r_keep]
-        industries_a = panel.industries[i_keep]
-        excluded += [
-            (year, "region", str(label), f"no industry with {presence.upper()} {spec.presence_rule}")
-            for label in regions_a[~valid_r]
-        ]
-        excluded += [
-            (year, "industry", str(label), f"no region with {presence.upper()} {spec.presence_rule}")
-            for label in industries_a[~valid_i]
-        ]
+            # RCA (and RPOP); inactive rows and columns come out NaN (0/0) and are never present.
+            np.divide(x, row_total[:, None], out=work)
+            np.divide(work, (col_total / col_total.sum())[None, :], out=rca[t])
+            if people is not None:
+                pop = people[t]
+                bad = r_keep & ~(np.isfinite(pop) & (pop > 0))
+                if bad.any():
+                    raise ValidationError(
+                        f"`population` must be positive for every region with values in {year}; "
+                        f"missing or not positive for {', '.join(map(str, panel.regions[bad][:10]))}"
+                    )
+                np.divide(x, pop[:, None], out=work)
+                np.divide(work, (col_total / pop[r_keep].sum())[None, :], out=score[t])
+            present = (score[t] > spec.threshold) if spec.strict else (score[t] >= spec.threshold)
+            mcp[t] = present
+            ones[...] = present
+            div = ones.sum(axis=1)
+            ubi = ones.sum(axis=0)
+            diversity[t] = np.where(r_keep, div, np.nan)
+            ubiquity[t] = np.where(i_keep, ubi, np.nan)
+            valid_r = div > 0
+            valid_i = ubi > 0
+            excluded += [
+                (year, "region", str(r), f"no industry with {rule}") for r in panel.regions[r_keep & ~valid_r]
+            ]
+            excluded += [
+                (year, "industry", str(i), f"no region with {rule}")
+                for i in panel.industries[i_keep & ~valid_i]
+            ]
 
-        kp_full = np.zeros(int(i_keep.sum()))
-        kc_full = np.full(int(r_keep.sum()), np.nan)
-        eigenvalue = np.nan
-        if valid_r.sum() >= 2 and valid_i.sum() >= 2:
-            m_valid = m_f[np.ix_(valid_r, valid_i)]
-            kp, eigenvalue = _second_eigenvector(m_valid, div[valid_r], ubi[valid_i])
-            kc = (m_valid @ kp) / div[valid_r]
-            sign = _sign(div[valid_r], kc, ubi[valid_i], kp)
-            kp_full[valid_i] = sign * kp
-            kc_full[valid_r] = sign * kc
-        kc_valid = kc_full[valid_r]
-        mean_c = float(kc_valid.mean()) if kc_valid.size else np.nan
-        sd_c = float(kc_valid.std()) if kc_valid.size else np.nan
-        eci[t, r_keep] = (kc_full - mean_c) / sd_c
-        pci_t = np.full(kp_full.shape, np.nan)
-        pci_t[valid_i] = (kp_full[valid_i] - mean_c) / sd_c
-        pci[t, i_keep] = pci_t
+            # ECI and PCI from the second eigenvector.
+            kp_full = np.zeros(n_i)
+            kc_full = np.full(n_r, np.nan)
+            eigenvalue = np.nan
+            if valid_r.sum() >= 2 and valid_i.sum() >= 2:
+                m_valid = _take(ones, valid_r, valid_i)
+                kp, eigenvalue = _second_eigenvector(m_valid, div[valid_r], ubi[valid_i])
+                kc = (m_valid @ kp) / div[valid_r]
+                sign = _sign(div[valid_r], kc, ubi[valid_i], kp)
+                kp_full[valid_i] = sign * kp
+                kc_full[valid_r] = sign * kc
+            kc_valid = kc_full[valid_r]
+            mean_c = float(kc_valid.mean()) if kc_valid.size else np.nan
+            sd_c = float(kc_valid.std()) if kc_valid.size else np.nan
+            eci[t] = np.where(r_keep, (kc_full - mean_c) / sd_c, np.nan)
+            pci[t] = np.where(valid_i, (kp_full - mean_c) / sd_c, np.nan)
 
-        if external is not None:
-            phi = external[np.ix_(i_keep, i_keep)]
-        else:
-            phi = _cooccurrence_proximity(m_f, ubi, spec.proximity, spec.proximity_diagonal)
-        proximity_all[t][np.ix_(i_keep, i_keep)] = phi
-        row_sum = phi.sum(axis=1)
-        safe = np.where(row_sum > 0, row_sum, 1.0)
-        # density[c, p] = sum_k M[c, k] phi[p, k] / sum_k phi[p, k]; cog needs (1 - M) @ (phi * K_p / rowsum).
-        weights = np.concatenate([phi.T / safe[None, :], phi * (kp_full / safe)[:, None]], axis=1)
-        products = m_f @ weights
-        n_a = phi.shape[0]
-        density_t = products[:, :n_a]
-        absent = 1.0 - m_f
-        cog_raw = absent * (weights[:, n_a:].sum(axis=0)[None, :] - products[:, n_a:])
-        coi_raw = (density_t * absent * kp_full[None, :]).sum(axis=1)
-        density[t][np.ix_(r_keep, i_keep)] = density_t
-        cog[t][np.ix_(r_keep, i_keep)] = cog_raw / sd_c
-        coi[t, r_keep] = (coi_raw - coi_raw.mean()) / coi_raw.std()
+            # Proximity, density, COI and COG.
+            phi = proximity_all[t]
+            if external is not None:
+                phi[...] = external
+            else:
+                _cooccurrence_proximity(present, ubi, spec.proximity, spec.proximity_diagonal, out=phi)
+            row_sum = phi.sum(axis=1)
+            safe = np.where(row_sum > 0, row_sum, 1.0)
+            # density[c, p] = sum_k M[c, k] phi[p, k] / sum_k phi[p, k]
+            np.divide(phi.T, safe[None, :], out=weights)
+            np.matmul(ones, weights, out=density[t])
+            # COG[c, p] = (1 - M[c, p]) sum_k (1 - M[c, k]) V[k, p], V = phi * K_p / rowsum, as colsum(V) - M V.
+            np.multiply(phi, (kp_full / safe)[:, None], out=weights)
+            cog_t = cog[t]
+            np.matmul(ones, weights, out=cog_t)
+            np.subtract(weights.sum(axis=0)[None, :], cog_t, out=cog_t)
+            np.subtract(1.0, ones, out=work)
+            cog_t *= work
+            cog_t /= sd_c
+            np.multiply(density[t], work, out=work)
+            coi_raw = work @ kp_full
+            coi_active = coi_raw[r_keep]
+            coi[t] = np.where(r_keep, (coi_raw - coi_active.mean()) / coi_active.std(), np.nan)
+            # Inactive regions and industries: NaN, not numbers computed from nothing.
+            for array in (density[t], cog_t):
+                if not r_keep.all():
+                    array[~r_keep] = np.nan
+                if not i_keep.all():
+                    array[:, ~i_keep] = np.nan
+            if not i_keep.all():
+                phi[~i_keep] = np.nan
+                phi[:, ~i_keep] = np.nan
 
-        diagnostics.append(
-            {
-                "year": year,
-                "regions": int(r_keep.sum()),
-                "industries": int(i_keep.sum()),
-                "regions_without_presence": int((~valid_r).sum()),
-                "industries_without_presence": int((~valid_i).sum()),
-                "second_eigenvalue": eigenvalue,
-                "external_proximity": external is not None,
-            }
-        )
+            diagnostics.append(
+                {
+                    "year": year,
+                    "regions": int(r_keep.sum()),
+                    "industries": int(i_keep.sum()),
+                    "regions_without_presence": int((r_keep & ~valid_r).sum()),
+                    "industries_without_presence": int((i_keep & ~valid_i).sum()),
+                    "second_eigenvalue": eigenvalue,
+                    "external_proximity": external is not None,
+                }
+            )
 
-    provenance = {
+    parameters = {
         "method": "hromada.analysis.economy.complexity",
         "version": __version__,
-        "data_hash": panel.data_hash,
         "preset": spec.to_dict(),
         "parameters": {"presence": presence, "external_proximity": external is not None},
         "shape": {"years": n_t, "regions": n_r, "industries": n_i},
@@ -564,5 +624,5 @@ def complexity(
         active_industries=active_i,
         diagnostics=pd.DataFrame(diagnostics).set_index("year"),
         excluded=pd.DataFrame(excluded, columns=["year", "kind", "label", "reason"]),
-        provenance=provenance,
+        parameters=parameters,
     )
