@@ -76,14 +76,14 @@ class Panel:
 
     def year_position(self, year: int) -> int:
         """Return the position of ``year``; raise :class:`ValidationError` when it is not in the panel."""
-        position = self.years.get_indexer([year])[0]
+        position = self.years.get_indexer(pd.Index([year]))[0]
         if position < 0:
             raise ValidationError(f"`year` must be one of {list(self.years)}; got {year!r}")
         return int(position)
 
     def region_position(self, region: str) -> int:
         """Return the position of ``region``; raise :class:`ValidationError` when it is not in the panel."""
-        position = self.regions.get_indexer([region])[0]
+        position = self.regions.get_indexer(pd.Index([region]))[0]
         if position < 0:
             raise ValidationError(f"`region` {region!r} is not in the panel")
         return int(position)
