@@ -8,7 +8,7 @@ import swagger_ui_bundle
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
-from hromada.api import profile
+from hromada.api import economy, profile
 
 __all__ = ["build_api_router"]
 
@@ -24,6 +24,7 @@ _DOCS_PAGE = """<!doctype html>
 def build_api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     router.include_router(profile.router)
+    router.include_router(economy.router)
 
     @router.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hromada.db.base import Base, utcnow
 
 __all__ = [
+    "AnalysisRun",
     "ApiToken",
     "AuditLog",
     "ImportRecord",
@@ -235,3 +236,27 @@ class ReferenceDataset(Base):
     rows: Mapped[int] = mapped_column(Integer)
     provenance: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AnalysisRun(Base):
+    """One stored analysis of a municipality, with what it was computed from and how.
+
+    ``results`` holds the tables the pages and the API show; ``data_hash``, ``preset``, ``parameters`` and
+    ``version`` say exactly which data, conventions and code produced them, so a result can be reproduced and
+    explained.
+    """
+
+    __tablename__ = "analysis_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    domain: Mapped[str] = mapped_column(String(32), comment="economy, shocks, infrastructure, ...")
+    preset: Mapped[str] = mapped_column(String(64))
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    data_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    results: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    __table_args__ = (Index("ix_analysis_run_latest", "municipality_id", "domain", "created_at"),)

@@ -19,6 +19,7 @@ from hromada.web.i18n import LOCALES, Translator, negotiate, translator
 from hromada.web.security import csrf_token
 
 __all__ = [
+    "AppSettings",
     "CurrentPrincipal",
     "DbSession",
     "OptionalPrincipal",
@@ -33,6 +34,9 @@ __all__ = [
 def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 
 
 def get_db(request: Request) -> Iterator[Session]:

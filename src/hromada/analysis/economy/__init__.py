@@ -10,6 +10,15 @@ from hromada.analysis.economy.complexity import (
     external_proximity,
     proximity_matrix,
 )
+from hromada.analysis.economy.opportunities import (
+    DEFAULT_WEIGHTS,
+    OpportunityTable,
+    QuadrantTable,
+    StabilityResult,
+    bootstrap_stability,
+    opportunities,
+    quadrants,
+)
 from hromada.analysis.economy.panel import COLUMNS, Panel, to_panel
 from hromada.analysis.economy.presets import PRESETS, ComplexityPreset, get_preset
 from hromada.analysis.economy.shift_share import ShiftShareResult, dynamic_shift_share, shift_share
@@ -26,13 +35,18 @@ from hromada.analysis.economy.structure import (
 
 __all__ = [
     "COLUMNS",
+    "DEFAULT_WEIGHTS",
     "OUTPUT_COLUMNS",
     "PRESETS",
     "ComplexityPreset",
     "ComplexityResult",
+    "OpportunityTable",
     "Panel",
+    "QuadrantTable",
     "ShiftShareResult",
+    "StabilityResult",
     "balassa_rca",
+    "bootstrap_stability",
     "complexity",
     "dynamic_shift_share",
     "external_proximity",
@@ -42,7 +56,9 @@ __all__ = [
     "hoover_localisation",
     "krugman_specialisation",
     "location_quotient",
+    "opportunities",
     "proximity_matrix",
+    "quadrants",
     "shannon_entropy",
     "shift_share",
     "to_panel",

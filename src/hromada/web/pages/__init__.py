@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from hromada.web.pages import auth, profile
+from hromada.web.pages import auth, economy, profile
 from hromada.web.security import verify_csrf
 
 __all__ = ["build_pages_router"]
@@ -15,4 +15,5 @@ def build_pages_router() -> APIRouter:
     router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
     router.include_router(auth.router)
     router.include_router(profile.router)
+    router.include_router(economy.router)
     return router

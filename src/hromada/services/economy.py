@@ -1,0 +1,419 @@
+"""The ``economy`` domain: a municipality's sector structure and its diversification opportunities.
+
+A municipality is analysed against the national panel (the registered reference dataset): its own employment
+statistics, where the workspace has them, replace its row of the panel, so that imported figures are what
+the analysis sees. The run is stored (:class:`~hromada.db.models.AnalysisRun`) with the data hash, preset,
+parameters and version, and the pages and the API show the stored run.
+
+The file-to-file computation for analysts (:func:`complexity_file`) needs no database at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hromada._version import __version__
+from hromada.analysis.economy import (
+    PRESETS,
+    bootstrap_stability,
+    complexity,
+    dynamic_shift_share,
+    herfindahl,
+    krugman_specialisation,
+    location_quotient,
+    opportunities,
+    quadrants,
+    shannon_entropy,
+    variety,
+)
+from hromada.data.nace import nace_codes, section_of
+from hromada.db.models import AnalysisRun, Municipality, ReferenceDataset
+from hromada.errors import NotFoundError, ValidationError
+from hromada.io.tables import read_table, write_frames
+from hromada.services import audit
+from hromada.services.access import Principal, require
+from hromada.services.profile import statistics_frame
+from hromada.services.reference import NATIONAL_PANEL, load_reference_panel
+from hromada.settings import Settings
+
+__all__ = [
+    "DOMAIN",
+    "EconomyRun",
+    "analysis_panel",
+    "analyze",
+    "complexity_file",
+    "latest_run",
+    "preset_catalogue",
+]
+
+logger = logging.getLogger(__name__)
+
+DOMAIN = "economy"
+_TOP_OPPORTUNITIES = 25
+_BOOTSTRAP_DRAWS = 30
+_BOOTSTRAP_SEED = 20220224
+
+
+@dataclass(frozen=True, slots=True)
+class EconomyRun:
+    """A stored economy analysis as shown to users."""
+
+    id: int
+    municipality_code: str
+    created_at: str
+    preset: str
+    data_hash: str
+    version: str
+    parameters: dict[str, Any]
+    results: dict[str, Any]
+
+    @classmethod
+    def from_row(cls, row: AnalysisRun, code: str) -> EconomyRun:
+        return cls(
+            id=row.id,
+            municipality_code=code,
+            created_at=row.created_at.isoformat(),
+            preset=row.preset,
+            data_hash=row.data_hash,
+            version=row.version,
+            parameters=dict(row.parameters),
+            results=dict(row.results),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "municipality": self.municipality_code,
+            "created_at": self.created_at,
+            "preset": self.preset,
+            "data_hash": self.data_hash,
+            "version": self.version,
+            "parameters": self.parameters,
+            "results": self.results,
+        }
+
+
+def preset_catalogue() -> list[dict[str, Any]]:
+    """The named complexity conventions, for pickers and the API."""
+    return [{**preset.to_dict(), "presence_rule": preset.presence_rule} for preset in PRESETS.values()]
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN and infinities become None, numpy scalars plain Python."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (np.floating, float)):
+        number = float(value)
+        return None if not math.isfinite(number) else number
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [_clean(row) for row in frame.to_dict(orient="records")]
+
+
+def analysis_panel(
+    session: Session, settings: Settings, principal: Principal, municipality: Municipality
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The national employment panel with the municipality's own statistics in its row.
+
+    Returns the long frame ``year, region, industry, value`` (NACE divisions) and a description of the
+    sources (reference dataset and checksum, whether workspace statistics replaced the panel's row).
+    """
+    require(principal, "read", municipality.id)
+    panel = load_reference_panel(session, settings)
+    national = panel.employment.rename(columns={"region_code": "region", "sector_code": "industry"})
+    national = national.astype({"region": str, "industry": str})
+    own = statistics_frame(
+        session, principal, municipality, measure="employment", region_code=municipality.code
+    )
+    divisions = nace_codes("division")
+    own = own[own["sector_code"].isin(divisions)]
+    dataset = session.scalar(select(ReferenceDataset).where(ReferenceDataset.name == NATIONAL_PANEL))
+    sources: dict[str, Any] = {
+        "reference": NATIONAL_PANEL,
+        "reference_sha256": dataset.sha256 if dataset is not None else None,
+        "reference_synthetic": bool(panel.provenance.get("synthetic", True)),
+        "workspace_rows": len(own),
+    }
+    if not own.empty:
+        own_long = pd.DataFrame(
+            {
+                "year": own["year"].astype(int),
+                "region": municipality.code,
+                "industry": own["sector_code"].astype(str),
+                "value": own["value"].astype(float),
+            }
+        )
+        years = set(own_long["year"])
+        keep = ~((national["region"] == municipality.code) & national["year"].isin(years))
+        national = pd.concat([national[keep], own_long], ignore_index=True)
+    if municipality.code not in set(national["region"]):
+        raise ValidationError(
+            f"No employment figures for {municipality.code}: import employment by NACE division first."
+        )
+    return national[["year", "region", "industry", "value"]], sources
+
+
+def _indices_over_time(matrix_by_year: dict[int, pd.DataFrame], code: str) -> pd.DataFrame:
+    grouping = {industry: section_of(industry) for industry in next(iter(matrix_by_year.values())).columns}
+    rows = []
+    for year, matrix in matrix_by_year.items():
+        own = matrix.loc[[code]]
+        national = matrix.sum(axis=0)
+        hhi = herfindahl(own).iloc[0]
+        var = variety(own, grouping).iloc[0]
+        rows.append(
+            {
+                "year": year,
+                "employment": float(own.to_numpy().sum()),
+                "hhi": hhi["hhi"],
+                "hhi_normalized": hhi["hhi_normalized"],
+                "numbers_equivalent": hhi["numbers_equivalent"],
+                "entropy": float(shannon_entropy(own, base=2.0).iloc[0]),
+                "related_variety": var["related_variety"],
+                "unrelated_variety": var["unrelated_variety"],
+                "krugman": float(krugman_specialisation(own, reference=national).iloc[0]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _compute(
+    data: pd.DataFrame, code: str, *, preset: str, year: int | None, base_year: int | None
+) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Everything the economy pages show, as JSON-ready tables; plus the parameters and the data hash."""
+    result = complexity(data, preset=preset)
+    years = [int(y) for y in result.years]
+    year = years[-1] if year is None else year
+    base_year = years[0] if base_year is None else base_year
+    if year not in years or base_year not in years or base_year >= year:
+        raise ValidationError(
+            f"`base_year` and `year` must be years of the panel ({years[0]}-{years[-1]}), base first"
+        )
+    panel = result.panel
+    by_year = {y: panel.frame(y) for y in years}
+    current = by_year[year]
+    own = current.loc[code]
+    lq = location_quotient(current).loc[code]
+    t = panel.year_position(year)
+    r = panel.region_position(code)
+    structure = pd.DataFrame(
+        {
+            "industry": current.columns,
+            "value": own.to_numpy(),
+            "share": (own / own.sum()).to_numpy(),
+            "lq": lq.to_numpy(),
+            "rca": result.rca[t, r],
+            "mcp": result.mcp[t, r],
+            "pci": result.pci[t],
+            "density": result.density[t, r],
+        }
+    )
+    structure = structure[structure["value"] > 0].sort_values("value", ascending=False)
+
+    indices = _indices_over_time(by_year, code)
+    indices["eci"] = result.eci[:, r]
+    indices["coi"] = result.coi[:, r]
+    indices["diversity"] = result.diversity[:, r]
+
+    opp = opportunities(result, code, year=year, growth_from=base_year)
+    top = opp.table.head(_TOP_OPPORTUNITIES)
+    related = opp.related[opp.related["industry"].isin(top["industry"])]
+    related_map = {
+        industry: _records(group[["related_industry", "proximity"]])
+        for industry, group in related.groupby("industry", sort=False)
+    }
+    top_records = _records(top)
+    for row in top_records:
+        row["related"] = related_map.get(row["industry"], [])
+
+    quad = quadrants(panel, code, base_year=base_year, year=year)
+    stability = bootstrap_stability(
+        panel,
+        code,
+        year=year,
+        top=10,
+        draws=_BOOTSTRAP_DRAWS,
+        seed=_BOOTSTRAP_SEED,
+        preset=preset,
+    )
+    regional = pd.DataFrame({y: by_year[y].loc[code] for y in years}).T
+    national = pd.DataFrame({y: by_year[y].sum(axis=0) for y in years}).T
+    window = [y for y in years if base_year <= y <= year]
+    shift = dynamic_shift_share(regional.loc[window], national.loc[window])
+    components = shift.components.reset_index()
+    components = components.rename(columns={components.columns[0]: "industry"})
+    components = components[(components["base"] > 0) | (components["final"] > 0)]
+
+    results = {
+        "region": code,
+        "year": year,
+        "base_year": base_year,
+        "years": years,
+        "structure": _records(structure),
+        "indices": _records(indices),
+        "opportunities": top_records,
+        "opportunity_weights": opp.weights,
+        "quadrants": _records(quad.table),
+        "stability": {
+            "top_k": list(stability.top_k),
+            "frequency": _clean(stability.frequency.to_dict()),
+            "mean_jaccard": _clean(stability.mean_jaccard),
+            "draws": stability.draws,
+            "seed": _BOOTSTRAP_SEED,
+        },
+        "shift_share": {
+            "method": shift.method,
+            "components": _records(components),
+            "totals": _clean(shift.totals.to_dict()),
+        },
+        "diagnostics": _records(result.diagnostics.reset_index()),
+        "excluded": len(result.excluded),
+    }
+    parameters = {
+        **{k: v for k, v in result.parameters.items() if k != "references"},
+        "references": list(result.parameters.get("references", [])),
+        "year": year,
+        "base_year": base_year,
+        "opportunities_top": _TOP_OPPORTUNITIES,
+        "bootstrap": {"draws": _BOOTSTRAP_DRAWS, "seed": _BOOTSTRAP_SEED, "top": 10},
+    }
+    return _clean(results), _clean(parameters), panel.data_hash
+
+
+def analyze(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    preset: str = "ecomplexity",
+    year: int | None = None,
+    base_year: int | None = None,
+) -> EconomyRun:
+    """Analyse the municipality's economy against the national panel and store the run (editors and admins)."""
+    require(principal, "write", municipality.id)
+    if preset not in PRESETS:
+        raise ValidationError(f"`preset` must be one of {', '.join(PRESETS)}; got {preset!r}")
+    data, sources = analysis_panel(session, settings, principal, municipality)
+    results, parameters, data_hash = _compute(
+        data, municipality.code, preset=preset, year=year, base_year=base_year
+    )
+    parameters["sources"] = _clean(sources)
+    row = AnalysisRun(
+        municipality_id=municipality.id,
+        domain=DOMAIN,
+        preset=preset,
+        parameters=parameters,
+        data_hash=data_hash,
+        version=__version__,
+        user_id=principal.user_id,
+        results=results,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "analyze",
+        "analysis_run",
+        entity_id=row.id,
+        municipality_id=municipality.id,
+        details={"domain": DOMAIN, "preset": preset, "data_hash": data_hash},
+    )
+    logger.info("economy analysis %s for %s (%s)", row.id, municipality.code, preset)
+    return EconomyRun.from_row(row, municipality.code)
+
+
+def latest_run(session: Session, principal: Principal, municipality: Municipality) -> EconomyRun | None:
+    """The most recent stored economy analysis of the municipality, if any (viewers and up)."""
+    require(principal, "read", municipality.id)
+    row = session.scalar(
+        select(AnalysisRun)
+        .where(AnalysisRun.municipality_id == municipality.id, AnalysisRun.domain == DOMAIN)
+        .order_by(AnalysisRun.created_at.desc(), AnalysisRun.id.desc())
+        .limit(1)
+    )
+    return None if row is None else EconomyRun.from_row(row, municipality.code)
+
+
+def get_run(session: Session, principal: Principal, municipality: Municipality) -> EconomyRun:
+    """Like :func:`latest_run`, but a missing run is a :class:`NotFoundError` with a hint."""
+    run = latest_run(session, principal, municipality)
+    if run is None:
+        raise NotFoundError("This municipality has no economy analysis yet; run one first.")
+    return run
+
+
+@dataclass(frozen=True, slots=True)
+class ComplexityFileSummary:
+    """What :func:`complexity_file` read, computed and wrote."""
+
+    rows_in: int
+    rows_out: int
+    years: list[int]
+    regions: int
+    industries: int
+    preset: str
+    excluded: int
+    data_hash: str
+
+
+def complexity_file(
+    source: Path,
+    target: Path,
+    *,
+    preset: str = "ecomplexity",
+    duplicates: Literal["raise", "sum"] = "raise",
+    missing: Literal["raise", "zero"] = "raise",
+    proximity: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ComplexityFileSummary:
+    """Read ``year,region,industry,value`` from ``source``, compute complexity, write one row per cell to ``target``.
+
+    The formats follow the file extensions (``.csv``, ``.xlsx``, ``.parquet``). Output is written year by year
+    so that national panels do not need the whole long table in memory. Nothing is written when the input is
+    invalid.
+    """
+    data = read_table(
+        source, required=("year", "region", "industry", "value"), text_columns=("region", "industry")
+    )
+    external = None
+    if proximity is not None:
+        external = read_table(
+            proximity,
+            required=("industry_1", "industry_2", "proximity"),
+            text_columns=("industry_1", "industry_2"),
+        )
+    try:
+        result = complexity(data, preset=preset, duplicates=duplicates, missing=missing, proximity=external)
+    except ValidationError as error:
+        raise ValidationError(f"{source.name}: {error.message}") from None
+    rows = write_frames(target, result.iter_frames(), total=len(result.years), progress=progress)
+    return ComplexityFileSummary(
+        rows_in=len(data),
+        rows_out=rows,
+        years=[int(y) for y in result.years],
+        regions=len(result.regions),
+        industries=len(result.industries),
+        preset=result.preset.name,
+        excluded=len(result.excluded),
+        data_hash=result.panel.data_hash,
+    )

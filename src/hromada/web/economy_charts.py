@@ -1,0 +1,203 @@
+"""Plotly figures of the economy pages, built as plain plotly.js JSON from a stored run's tables."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from hromada.data.nace import nace_title, section_of
+
+__all__ = ["QUADRANT_COLORS", "bubble_figure", "indices_figure", "structure_figure"]
+
+QUADRANT_COLORS = {
+    "strength": "#2a9d8f",
+    "opportunity": "#1f5fa8",
+    "threat": "#e76f51",
+    "weakness": "#8d99ae",
+}
+
+Gettext = Callable[[str], str]
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def structure_figure(structure: Sequence[dict[str, Any]], *, locale: str, _: Gettext) -> dict[str, Any]:
+    """A treemap of employment by NACE section and division, coloured by location quotient."""
+    ids: list[str] = []
+    labels: list[str] = []
+    parents: list[str] = []
+    values: list[float] = []
+    colors: list[float] = []
+    hover: list[str] = []
+    sections: dict[str, float] = {}
+    for row in structure:
+        code = str(row["industry"])
+        section = section_of(code)
+        sections[section] = sections.get(section, 0.0) + float(row["value"])
+        lq = row.get("lq")
+        ids.append(code)
+        labels.append(f"{code} {_short(nace_title(code, locale), 32)}")
+        parents.append(section)
+        values.append(float(row["value"]))
+        colors.append(math.log2(lq) if lq else 0.0)
+        hover.append(
+            f"{code} {nace_title(code, locale)}<br>{_('Location quotient')}: {lq:.2f}" if lq else code
+        )
+    for section, total in sections.items():
+        ids.append(section)
+        labels.append(f"{section} {_short(nace_title(section, locale), 32)}")
+        parents.append("")
+        values.append(total)
+        colors.append(0.0)
+        hover.append(f"{section} {nace_title(section, locale)}")
+    return {
+        "data": [
+            {
+                "type": "treemap",
+                "ids": ids,
+                "labels": labels,
+                "parents": parents,
+                "values": values,
+                "branchvalues": "total",
+                "hovertext": hover,
+                "hoverinfo": "text+value+percent root",
+                "marker": {
+                    "colors": colors,
+                    "colorscale": [[0, "#e76f51"], [0.5, "#f1f1f1"], [1, "#2a9d8f"]],
+                    "cmid": 0,
+                    "cmin": -3,
+                    "cmax": 3,
+                    "colorbar": {"title": {"text": "log₂ LQ"}, "thickness": 12},
+                },
+            }
+        ],
+        "layout": {"margin": {"l": 4, "r": 4, "t": 4, "b": 4}, "height": 460},
+    }
+
+
+def bubble_figure(quadrants: Sequence[dict[str, Any]], *, locale: str, _: Gettext) -> dict[str, Any]:
+    """Specialisation (LQ, log scale) against growth relative to peers; bubble size = employment."""
+    names = {
+        "strength": _("Strength"),
+        "opportunity": _("Opportunity"),
+        "threat": _("Threat"),
+        "weakness": _("Weakness"),
+    }
+    largest = max((float(r["value"]) for r in quadrants), default=1.0) or 1.0
+    traces = []
+    for quadrant, color in QUADRANT_COLORS.items():
+        rows = [r for r in quadrants if r["quadrant"] == quadrant and r.get("lq")]
+        if not rows:
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": names[quadrant],
+                "x": [float(r["lq"]) for r in rows],
+                "y": [100 * float(r["relative_growth"] or 0.0) for r in rows],
+                "text": [
+                    f"{r['industry']} {_short(nace_title(str(r['industry']), locale), 48)}" for r in rows
+                ],
+                "hovertemplate": "%{text}<br>LQ %{x:.2f}<br>%{y:+.1f} pp<extra></extra>",
+                "marker": {
+                    "color": color,
+                    "size": [8 + 42 * math.sqrt(float(r["value"]) / largest) for r in rows],
+                    "opacity": 0.75,
+                    "line": {"width": 1, "color": "#ffffff"},
+                },
+            }
+        )
+    return {
+        "data": traces,
+        "layout": {
+            "height": 460,
+            "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
+            "xaxis": {"type": "log", "title": {"text": _("Location quotient (specialisation)")}},
+            "yaxis": {
+                "title": {"text": _("Growth compared with peers, percentage points")},
+                "zeroline": False,
+            },
+            "shapes": [
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": 1,
+                    "x1": 1,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#555", "dash": "dot", "width": 1},
+                },
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "yref": "y",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": 0,
+                    "y1": 0,
+                    "line": {"color": "#555", "dash": "dot", "width": 1},
+                },
+            ],
+            "legend": {"orientation": "h", "y": -0.18},
+        },
+    }
+
+
+def indices_figure(indices: Sequence[dict[str, Any]], *, _: Gettext) -> dict[str, Any]:
+    """Diversification indices over time: entropy and its related/unrelated parts, ECI on a second axis."""
+    years = [int(r["year"]) for r in indices]
+
+    def series(key: str) -> list[float | None]:
+        return [None if r.get(key) is None else float(r[key]) for r in indices]
+
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("Entropy, bits"),
+            "x": years,
+            "y": series("entropy"),
+            "line": {"color": "#1f5fa8"},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("Related variety"),
+            "x": years,
+            "y": series("related_variety"),
+            "line": {"color": "#2a9d8f", "dash": "dash"},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": _("Unrelated variety"),
+            "x": years,
+            "y": series("unrelated_variety"),
+            "line": {"color": "#f2b705", "dash": "dash"},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("Economic complexity (ECI)"),
+            "x": years,
+            "y": series("eci"),
+            "yaxis": "y2",
+            "line": {"color": "#e76f51"},
+        },
+    ]
+    return {
+        "data": traces,
+        "layout": {
+            "height": 360,
+            "margin": {"l": 50, "r": 50, "t": 10, "b": 40},
+            "xaxis": {"dtick": 1},
+            "yaxis": {"title": {"text": _("bits")}, "rangemode": "tozero"},
+            "yaxis2": {"title": {"text": "ECI"}, "overlaying": "y", "side": "right", "showgrid": False},
+            "legend": {"orientation": "h", "y": -0.2},
+        },
+    }
