@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from hromada.data.synthetic import generate_panel, write_panel_parquet
 from hromada.db.engine import make_engine, make_session_factory, session_scope
 from hromada.db.migrate import upgrade
 from hromada.db.models import Role
-from hromada.services import accounts
+from hromada.services import accounts, economy
+from hromada.services.demo import system_principal
 from hromada.services.profile import MunicipalityInput, create_municipality, upsert_statistics
-from hromada.settings import get_settings
+from hromada.services.reference import NATIONAL_PANEL, register_reference
+from hromada.settings import Settings, get_settings
 from hromada.web import create_app
 
 PASSWORD = "correct-horse-battery"
@@ -71,6 +75,17 @@ def _stats(code: str) -> object:
     )
 
 
+def _reference_panel(session: Session, settings: Settings) -> None:
+    """A small synthetic national panel (NACE divisions, two years) registered as the reference dataset."""
+    panel = generate_panel(level="division", years=(2020, 2021))
+    path = settings.data_dir / "reference" / f"{NATIONAL_PANEL}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_panel_parquet(panel, path)
+    register_reference(
+        session, settings, NATIONAL_PANEL, path, rows=len(panel.employment), provenance=dict(panel.provenance)
+    )
+
+
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     data_dir = tmp_path_factory.mktemp("web")
@@ -98,6 +113,10 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
             if who in ("admin", "editor", "viewer"):
                 accounts.add_membership(s, user, a, Role(who))
             tokens[who] = accounts.issue_token(s, user, "test").secret
+        _reference_panel(s, settings)
+        principal = system_principal()
+        for municipality in (a, b):
+            economy.analyze(s, settings, principal, municipality)
     engine.dispose()
     app = create_app(settings)
     yield Workspace(app=app, tokens=tokens, data_dir=data_dir)

@@ -21,8 +21,20 @@ WRITERS_A = {"facilitator", "admin", "editor"}
 GOOD_CSV = b"year,sector_code,measure,value\n2022,10,employment,120\n"
 
 
-def _expect(who: str | None, municipality: str, action: str, *, api: bool) -> int:
+# Successful requests that answer with something other than 200.
+SUCCESS = {
+    "/municipalities/{code}/economy/analyze": 303,  # back to the economy page
+    "/api/v1/municipalities/{code}/economy/analyze": 201,
+}
+
+
+def _expect(who: str | None, municipality: str, action: str, *, api: bool, template: str = "") -> int:
     """The status a request must get."""
+    status = _expect_base(who, municipality, action, api=api)
+    return SUCCESS.get(template, 200) if status == 200 else status
+
+
+def _expect_base(who: str | None, municipality: str, action: str, *, api: bool) -> int:
     if who is None:
         return 401 if api else 303
     if who == "facilitator":
@@ -43,6 +55,10 @@ MUNICIPALITY_ROUTES = [
     ("GET", "/api/v1/municipalities/{code}", "read", True),
     ("GET", "/api/v1/municipalities/{code}/statistics", "read", True),
     ("POST", "/api/v1/municipalities/{code}/statistics/import", "write", True),
+    ("GET", "/municipalities/{code}/economy", "read", False),
+    ("POST", "/municipalities/{code}/economy/analyze", "write", False),
+    ("GET", "/api/v1/municipalities/{code}/economy", "read", True),
+    ("POST", "/api/v1/municipalities/{code}/economy/analyze", "write", True),
 ]
 # Routes that list or serve everyone's own view, and public routes.
 NETWORK_ROUTES = [
@@ -61,6 +77,7 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/docs"),
     ("GET", "/api/v1/docs-assets/{name}"),
     ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/economy/presets"),
 }
 
 
@@ -98,7 +115,7 @@ def test_municipality_routes(
     workspace: Workspace, who: str | None, code: str, method: str, template: str, action: str, api: bool
 ) -> None:
     path = template.format(code=code)
-    expected = _expect(who, code, action, api=api)
+    expected = _expect(who, code, action, api=api, template=template)
     before = _count(workspace)
     if api:
         client = workspace.client(None)
@@ -125,7 +142,8 @@ def test_municipality_routes(
             )
     assert response.status_code == expected, (who, path, response.text[:300])
     if expected == 303:
-        assert response.headers["location"].startswith("/login")
+        target = "/login" if who is None else path.removesuffix("/analyze")
+        assert response.headers["location"].startswith(target)
     if expected != 200:
         # Nothing of the other municipality leaks into the answer.
         assert "Бета" not in response.text and "Beta" not in response.text

@@ -17,10 +17,15 @@ import pandas as pd
 
 from hromada.errors import NotFoundError, ValidationError
 
-__all__ = ["FORMATS", "read_table", "write_frames"]
+__all__ = ["FORMATS", "check_format", "read_table", "write_frames"]
 
 FORMATS = (".csv", ".xlsx", ".parquet")
 _XLSX_MAX_ROWS = 1_048_575
+
+
+def check_format(path: Path) -> str:
+    """Return the lower-case extension of ``path`` if it is a supported table format; raise otherwise."""
+    return _format(Path(path))
 
 
 def _format(path: Path) -> str:

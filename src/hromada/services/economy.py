@@ -39,7 +39,7 @@ from hromada.analysis.economy import (
 from hromada.data.nace import nace_codes, section_of
 from hromada.db.models import AnalysisRun, Municipality, ReferenceDataset
 from hromada.errors import NotFoundError, ValidationError
-from hromada.io.tables import read_table, write_frames
+from hromada.io.tables import check_format, read_table, write_frames
 from hromada.services import audit
 from hromada.services.access import Principal, require
 from hromada.services.profile import statistics_frame
@@ -62,6 +62,9 @@ DOMAIN = "economy"
 _TOP_OPPORTUNITIES = 25
 _BOOTSTRAP_DRAWS = 30
 _BOOTSTRAP_SEED = 20220224
+#: NACE sections never suggested as a new potential: public administration (O), households as employers (T)
+#: and extraterritorial organisations (U) are not industries a municipality can develop.
+NOT_SUGGESTED = frozenset({"O", "T", "U"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +237,8 @@ def _compute(
     indices["diversity"] = result.diversity[:, r]
 
     opp = opportunities(result, code, year=year, growth_from=base_year)
-    top = opp.table.head(_TOP_OPPORTUNITIES)
+    candidates = opp.table[~opp.table["industry"].map(section_of).isin(NOT_SUGGESTED)]
+    top = candidates.head(_TOP_OPPORTUNITIES).assign(rank=lambda f: range(1, len(f) + 1))
     related = opp.related[opp.related["industry"].isin(top["industry"])]
     related_map = {
         industry: _records(group[["related_industry", "proximity"]])
@@ -271,6 +275,7 @@ def _compute(
         "indices": _records(indices),
         "opportunities": top_records,
         "opportunity_weights": opp.weights,
+        "not_suggested_sections": sorted(NOT_SUGGESTED),
         "quadrants": _records(quad.table),
         "stability": {
             "top_k": list(stability.top_k),

@@ -62,6 +62,7 @@ def structure_figure(structure: Sequence[dict[str, Any]], *, locale: str, _: Get
                 "parents": parents,
                 "values": values,
                 "branchvalues": "total",
+                "pathbar": {"visible": False},
                 "hovertext": hover,
                 "hoverinfo": "text+value+percent root",
                 "marker": {
@@ -70,7 +71,9 @@ def structure_figure(structure: Sequence[dict[str, Any]], *, locale: str, _: Get
                     "cmid": 0,
                     "cmin": -3,
                     "cmax": 3,
-                    "colorbar": {"title": {"text": "log₂ LQ"}, "thickness": 12},
+                    # No colour bar: plotly.js draws it with an inline style attribute, which the strict
+                    # content-security policy blocks; the page explains the colours in words instead.
+                    "showscale": False,
                 },
             }
         ],
