@@ -397,6 +397,7 @@ def complexity_file(
     so that national panels do not need the whole long table in memory. Nothing is written when the input is
     invalid.
     """
+    check_format(target)
     data = read_table(
         source, required=("year", "region", "industry", "value"), text_columns=("region", "industry")
     )

@@ -32,6 +32,7 @@ def structure_figure(structure: Sequence[dict[str, Any]], *, locale: str, _: Get
     values: list[float] = []
     colors: list[float] = []
     hover: list[str] = []
+    lq_label = _("Location quotient")
     sections: dict[str, float] = {}
     for row in structure:
         code = str(row["industry"])
