@@ -44,9 +44,7 @@ def structure_figure(structure: Sequence[dict[str, Any]], *, locale: str, _: Get
         parents.append(section)
         values.append(float(row["value"]))
         colors.append(math.log2(lq) if lq else 0.0)
-        hover.append(
-            f"{code} {nace_title(code, locale)}<br>{_('Location quotient')}: {lq:.2f}" if lq else code
-        )
+        hover.append(f"{code} {nace_title(code, locale)}<br>{lq_label}: {lq:.2f}" if lq else code)
     for section, total in sections.items():
         ids.append(section)
         labels.append(f"{section} {_short(nace_title(section, locale), 32)}")
