@@ -181,3 +181,33 @@ def test_municipality_user_sees_only_their_own(browser: object, live_server: str
     assert response is not None and response.status == 404
     assert other["name_en"] not in page.content()
     context.close()
+
+
+def test_economy_analysis_story(browser: object, live_server: str) -> None:
+    """A municipality's team runs its economy analysis and reads structure, quadrants and opportunities."""
+    from hromada.data import load_demo
+    from hromada.services.demo import demo_email
+
+    own = load_demo().municipalities.iloc[2]
+    context = browser.new_context(locale="uk-UA")  # type: ignore[attr-defined]
+    page = context.new_page()
+    watch = Watch(live_server)
+    watch.attach(page)
+    _login(page, live_server, demo_email(own["name_en"]))
+    page.goto(f"{live_server}/municipalities/{own['code']}")
+    page.click(f"a[href='/municipalities/{own['code']}/economy']")
+    page.wait_for_url(re.compile(r".*/economy$"))
+    assert page.locator("#opportunities").count() == 0  # nothing analysed yet
+    page.select_option("#analyze-form select[name=preset]", "atlas")
+    page.click("#analyze-form button[type=submit]")
+    page.wait_for_selector("#opportunities tbody tr", timeout=60_000)
+    assert "atlas" in page.locator("#provenance").inner_text()
+    assert page.locator("#opportunities tbody tr").count() == 25
+    # Three charts drawn by the app's own plotly.js: structure, specialisation vs growth, indices over time.
+    page.wait_for_function("document.querySelectorAll('.chart .main-svg').length >= 3")
+    assert page.locator(".quadrant").count() == 4
+    assert "Можливість" in page.locator("#quadrants").inner_text()
+    assert not watch.outside, f"pages referenced outside URLs: {watch.outside}"
+    csp = [e for e in watch.console_errors if "Content Security Policy" in e or "Refused" in e]
+    assert not csp, csp
+    context.close()

@@ -1,0 +1,84 @@
+"""`hromada economy`: the file-to-file complexity command and the workspace analysis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from hromada.cli import app
+from hromada.data.demo import load_demo
+from hromada.data.synthetic import generate_panel
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HROMADA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HROMADA_SECRET_KEY", "s" * 40)
+    monkeypatch.delenv("HROMADA_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_complexity_file_to_file(tmp_path: Path) -> None:
+    panel = generate_panel(level="division", years=(2023,))
+    data = panel.employment.rename(columns={"region_code": "region", "sector_code": "industry"})
+    source = tmp_path / "panel.csv"
+    data.to_csv(source, index=False)
+    target = tmp_path / "out.parquet"
+    code, out = run("economy", "complexity", str(source), str(target), "--preset", "atlas")
+    assert code == 0, out
+    assert "preset atlas" in out and "Wrote" in out
+    result = pd.read_parquet(target)
+    assert len(result) == data["region"].nunique() * data["industry"].nunique()
+    assert {
+        "year",
+        "region",
+        "industry",
+        "value",
+        "rca",
+        "mcp",
+        "eci",
+        "pci",
+        "density",
+        "coi",
+        "cog",
+    } <= set(result.columns)
+    assert result["region"].str.startswith("UA").all()
+
+
+def test_complexity_refuses_bad_input_with_the_data_error_exit_code(tmp_path: Path) -> None:
+    source = tmp_path / "dup.csv"
+    source.write_text("year,region,industry,value\n2023,a,01,5\n2023,a,01,6\n2023,b,02,1\n", encoding="utf-8")
+    target = tmp_path / "out.csv"
+    code, out = run("economy", "complexity", str(source), str(target))
+    assert code == 65
+    assert "dup.csv" in out and "must appear once" in out
+    assert not target.exists()
+    code, out = run("economy", "complexity", str(source), str(target), "--sum-duplicates")
+    assert code == 0, out
+    assert (
+        pd.read_csv(target, dtype={"industry": str})
+        .query("region == 'a' and industry == '01'")["value"]
+        .item()
+        == 11
+    )
+    code, out = run("economy", "complexity", str(tmp_path / "none.csv"), str(target))
+    assert code == 66 and "no such file" in out
+
+
+def test_analyze_a_demo_municipality(env: Path) -> None:
+    code, out = run("demo", "--no-serve")
+    assert code == 0, out
+    municipality = load_demo(cache_dir=env / "cache").municipalities.iloc[0]["code"]
+    code, out = run("economy", "analyze", str(municipality), "--top", "5")
+    assert code == 0, out
+    assert "Diversification opportunities" in out and "ECI" in out and "preset ecomplexity" in out
+    code, out = run("economy", "analyze", "UA00000000000000000")
+    assert code == 66
