@@ -12,6 +12,7 @@ import io
 import warnings
 from typing import Any
 
+import ecomplexity as ecomplexity_pkg
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,8 +22,6 @@ from hypothesis import strategies as st
 from hromada.analysis.economy import PRESETS, ComplexityPreset, complexity, proximity_matrix, to_panel
 from hromada.data.synthetic import generate_panel
 from hromada.errors import ValidationError
-
-ecomplexity_pkg = pytest.importorskip("ecomplexity")
 
 TOL = 1e-9
 COMPARED = ("rca", "mcp", "diversity", "ubiquity", "eci", "pci", "density", "coi", "cog")
