@@ -12,6 +12,7 @@ on the smaller side of the presence matrix and one general matrix product per ye
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -321,6 +322,19 @@ def external_proximity(proximity: pd.DataFrame, industries: pd.Index) -> FloatAr
     return values
 
 
+def _empty(shape: tuple[int, ...], dtype: type[np.generic] = np.float64) -> npt.NDArray[Any]:
+    """An uninitialised array in plain anonymous memory.
+
+    NumPy asks the kernel for transparent huge pages on large arrays; where the kernel then compacts memory
+    on the first write (``defrag=madvise``), filling a national result costs more in page faults than in
+    arithmetic. The results are written exactly once, so ordinary pages are the better trade here.
+    """
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if size < (1 << 22):
+        return np.empty(shape, dtype=dtype)
+    return np.frombuffer(mmap.mmap(-1, size), dtype=dtype).reshape(shape)
+
+
 def _take(source: FloatArray, rows: BoolArray, cols: BoolArray) -> FloatArray:
     """Return the active rows and columns of ``source`` (a view when nothing is left out)."""
     all_rows, all_cols = bool(rows.all()), bool(cols.all())
@@ -469,12 +483,12 @@ def complexity(
 
     shape3 = (n_t, n_r, n_i)
     # Results are written year by year into these; every cell exactly once.
-    score = np.empty(shape3)
-    rca = np.empty(shape3) if presence == "rpop" else score
-    mcp = np.empty(shape3, dtype=np.uint8)
-    density = np.empty(shape3)
-    cog = np.empty(shape3)
-    proximity_all = np.empty((n_t, n_i, n_i))
+    score = _empty(shape3)
+    rca = _empty(shape3) if presence == "rpop" else score
+    mcp = _empty(shape3, np.uint8)
+    density = _empty(shape3)
+    cog = _empty(shape3)
+    proximity_all = _empty((n_t, n_i, n_i))
     diversity = np.full((n_t, n_r), np.nan)
     eci = np.full((n_t, n_r), np.nan)
     coi = np.full((n_t, n_r), np.nan)

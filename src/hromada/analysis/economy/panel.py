@@ -136,7 +136,7 @@ def _factorize_labels(raw: pd.Series, column: str) -> tuple[npt.NDArray[np.int64
         # Factorise the categories, not the rows: far faster on national panels.
         category_codes, labels = pd.factorize(pd.Index(raw.cat.categories.astype(str)).str.strip(), sort=True)
         codes = category_codes[raw.cat.codes.to_numpy()]
-        used = np.unique(codes)
+        used = np.flatnonzero(np.bincount(codes, minlength=len(labels)))
         remap = np.full(len(labels), -1, dtype=np.int64)
         remap[used] = np.arange(used.size)
         return remap[codes], pd.Index(labels[used])
