@@ -12,7 +12,6 @@ on the smaller side of the presence matrix and one general matrix product per ye
 
 from __future__ import annotations
 
-import mmap
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,8 +21,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import scipy.linalg
+import scipy.sparse.linalg
 
 from hromada._version import __version__
+from hromada.analysis.economy._memory import plain_zeros
 from hromada.analysis.economy.panel import Panel, to_panel
 from hromada.analysis.economy.presets import ComplexityPreset, get_preset
 from hromada.errors import ValidationError
@@ -322,19 +323,6 @@ def external_proximity(proximity: pd.DataFrame, industries: pd.Index) -> FloatAr
     return values
 
 
-def _empty(shape: tuple[int, ...], dtype: type[np.generic] = np.float64) -> npt.NDArray[Any]:
-    """An uninitialised array in plain anonymous memory.
-
-    NumPy asks the kernel for transparent huge pages on large arrays; where the kernel then compacts memory
-    on the first write (``defrag=madvise``), filling a national result costs more in page faults than in
-    arithmetic. The results are written exactly once, so ordinary pages are the better trade here.
-    """
-    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
-    if size < (1 << 22):
-        return np.empty(shape, dtype=dtype)
-    return np.frombuffer(mmap.mmap(-1, size), dtype=dtype).reshape(shape)
-
-
 def _take(source: FloatArray, rows: BoolArray, cols: BoolArray) -> FloatArray:
     """Return the active rows and columns of ``source`` (a view when nothing is left out)."""
     all_rows, all_cols = bool(rows.all()), bool(cols.all())
@@ -364,6 +352,28 @@ def _population_vector(population: pd.DataFrame | pd.Series, panel: Panel) -> Fl
     return result
 
 
+def _second_eigenpair(gram: FloatArray, top: FloatArray) -> tuple[FloatArray, float]:
+    """Eigenvector and eigenvalue of the second largest eigenvalue of a symmetric PSD ``gram`` matrix.
+
+    ``top`` is the known unit eigenvector of the largest eigenvalue (1). For larger matrices the problem is
+    deflated (``gram - top top^T``) and its largest eigenpair found by Lanczos iteration (ARPACK, started from
+    a fixed vector, to machine precision), several times faster than a dense decomposition; small matrices,
+    or an iteration that does not converge, use the dense symmetric solver.
+    """
+    n = gram.shape[0]
+    if n > 64:
+        operator = scipy.sparse.linalg.LinearOperator(
+            (n, n), matvec=lambda z: gram @ z - top * (top @ z), dtype=np.float64
+        )
+        try:
+            values, vectors = scipy.sparse.linalg.eigsh(operator, k=1, which="LA", v0=np.ones(n), tol=0)
+            return vectors[:, 0], float(values[0])
+        except scipy.sparse.linalg.ArpackError:
+            pass
+    values, vectors = scipy.linalg.eigh(gram, subset_by_index=[n - 2, n - 1], check_finite=False)
+    return vectors[:, 0], float(values[0])
+
+
 def _second_eigenvector(
     matrix: FloatArray, diversity: FloatArray, ubiquity: FloatArray
 ) -> tuple[FloatArray, float]:
@@ -373,21 +383,22 @@ def _second_eigenvector(
     symmetric :math:`S = A^T A` with :math:`A = D_c^{-1/2} M D_p^{-1/2}`; its eigenvectors are
     :math:`D_p^{-1/2} v` for the eigenvectors :math:`v` of :math:`S`. The eigenproblem is solved on the
     smaller of :math:`A^T A` and :math:`A A^T` (the same non-zero spectrum, linked by :math:`v = A^T u/\\sigma`).
+    The largest eigenvalue is 1 with eigenvector :math:`\\propto \\sqrt{k_p}` (or :math:`\\sqrt{k_c}`).
     """
     inv_sqrt_c = 1.0 / np.sqrt(diversity)
     inv_sqrt_p = 1.0 / np.sqrt(ubiquity)
-    scaled = matrix * inv_sqrt_c[:, None] * inv_sqrt_p[None, :]
+    scaled = matrix * inv_sqrt_c[:, None]
+    scaled *= inv_sqrt_p[None, :]
     n_r, n_i = scaled.shape
     if n_i <= n_r:
-        gram = scaled.T @ scaled
-        values, vectors = scipy.linalg.eigh(gram, subset_by_index=[n_i - 2, n_i - 1], check_finite=False)
-        v = vectors[:, 0]
+        top = np.sqrt(ubiquity) / np.linalg.norm(np.sqrt(ubiquity))
+        v, value = _second_eigenpair(scaled.T @ scaled, top)
     else:
-        gram = scaled @ scaled.T
-        values, vectors = scipy.linalg.eigh(gram, subset_by_index=[n_r - 2, n_r - 1], check_finite=False)
-        v = scaled.T @ vectors[:, 0]
+        top = np.sqrt(diversity) / np.linalg.norm(np.sqrt(diversity))
+        u, value = _second_eigenpair(scaled @ scaled.T, top)
+        v = scaled.T @ u
     kp = v * inv_sqrt_p
-    return kp / np.linalg.norm(kp), float(values[0])
+    return kp / np.linalg.norm(kp), value
 
 
 def _sign(diversity: FloatArray, kc: FloatArray, ubiquity: FloatArray, kp: FloatArray) -> float:
@@ -483,12 +494,12 @@ def complexity(
 
     shape3 = (n_t, n_r, n_i)
     # Results are written year by year into these; every cell exactly once.
-    score = _empty(shape3)
-    rca = _empty(shape3) if presence == "rpop" else score
-    mcp = _empty(shape3, np.uint8)
-    density = _empty(shape3)
-    cog = _empty(shape3)
-    proximity_all = _empty((n_t, n_i, n_i))
+    score = plain_zeros(shape3)
+    rca = plain_zeros(shape3) if presence == "rpop" else score
+    mcp = plain_zeros(shape3, np.uint8)
+    density = plain_zeros(shape3)
+    cog = plain_zeros(shape3)
+    proximity_all = plain_zeros((n_t, n_i, n_i))
     diversity = np.full((n_t, n_r), np.nan)
     eci = np.full((n_t, n_r), np.nan)
     coi = np.full((n_t, n_r), np.nan)

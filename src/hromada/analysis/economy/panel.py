@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from hromada.analysis.economy._memory import plain_zeros
 from hromada.errors import ValidationError
 
 __all__ = ["COLUMNS", "Panel", "to_panel"]
@@ -226,20 +227,24 @@ def to_panel(
             f"`data` must span at most {_MAX_CELLS:,} year x region x industry cells; got {n_t} x {n_r} x {n_i}"
         )
     flat = (year_codes.astype(np.int64) * n_r + region_codes) * n_i + industry_codes
+    cells = n_t * n_r * n_i
+    dense = plain_zeros((cells,))
     if duplicates == "raise":
-        counts = np.bincount(flat, minlength=n_t * n_r * n_i)
-        repeated = np.flatnonzero(counts > 1)
-        if repeated.size:
+        dense[flat] = values
+        marks = np.zeros(cells, dtype=np.uint8)
+        marks[flat] = 1
+        if int(marks.sum(dtype=np.int64)) != flat.size:
+            counts = np.bincount(flat, minlength=cells)
+            repeated = np.flatnonzero(counts > 1)
             t, rest = divmod(int(repeated[0]), n_r * n_i)
             r, i = divmod(rest, n_i)
             raise ValidationError(
                 f"each (year, region, industry) must appear once unless duplicates='sum' is chosen; "
                 f"({years[t]}, {regions[r]}, {industries[i]}) repeats ({repeated.size} keys repeat)"
             )
-        del counts
-    dense: FloatArray = np.bincount(flat, weights=values, minlength=n_t * n_r * n_i).astype(
-        np.float64, copy=False
-    )
+        del marks
+    else:
+        dense[:] = np.bincount(flat, weights=values, minlength=cells)
     return Panel(
         years=pd.Index(years, name="year"),
         regions=pd.Index(regions, name="region"),
