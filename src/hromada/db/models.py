@@ -7,7 +7,10 @@ import enum
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
+    Boolean,
     CheckConstraint,
+    Date,
     Enum,
     Float,
     ForeignKey,
@@ -24,12 +27,18 @@ from hromada.db.base import Base, utcnow
 __all__ = [
     "AnalysisRun",
     "ApiToken",
+    "Asset",
     "AuditLog",
+    "Dependency",
+    "ExchangeRate",
     "ImportRecord",
+    "LedgerEntry",
     "Membership",
     "Municipality",
     "MunicipalityStatus",
     "ReferenceDataset",
+    "ResilienceAssessment",
+    "ResilienceScore",
     "Role",
     "StatisticSeries",
     "User",
@@ -260,3 +269,155 @@ class AnalysisRun(Base):
     results: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     __table_args__ = (Index("ix_analysis_run_latest", "municipality_id", "domain", "created_at"),)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Assessment: damage, losses and needs; resilience self-assessment
+
+
+class LedgerEntry(Base):
+    """One damage, loss or need figure of a municipality, in RDNA terms."""
+
+    __tablename__ = "ledger_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    sector: Mapped[str] = mapped_column(String(32), comment="RDNA sector code, see hromada.data.rdna")
+    kind: Mapped[str] = mapped_column(String(8), comment="damage, loss or need")
+    amount: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(3))
+    valuation_date: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[str] = mapped_column(String(8), default="medium")
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("infrastructure_asset.id", ondelete="SET NULL"))
+    bbb_factor: Mapped[float] = mapped_column(
+        Float, default=1.0, comment="build-back-better multiplier (needs)"
+    )
+    term: Mapped[str | None] = mapped_column(String(8), comment="short or medium (needs)")
+    description: Mapped[str] = mapped_column(Text, default="")
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_record.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("kind IN ('damage', 'loss', 'need')", name="kind_known"),
+    )
+
+
+class ExchangeRate(Base):
+    """A rate stated by the workspace: units of ``target`` per unit of ``currency`` on ``date``."""
+
+    __tablename__ = "exchange_rate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"))
+    currency: Mapped[str] = mapped_column(String(3))
+    target: Mapped[str] = mapped_column(String(3), default="UAH")
+    date: Mapped[dt.date] = mapped_column(Date)
+    rate: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "currency", "target", "date"),
+        CheckConstraint("rate > 0", name="rate_positive"),
+    )
+
+
+class ResilienceAssessment(Base):
+    """One self-assessment of a municipality against a framework, on a date."""
+
+    __tablename__ = "resilience_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    framework: Mapped[str] = mapped_column(String(100))
+    framework_version: Mapped[str] = mapped_column(String(32))
+    assessed_on: Mapped[dt.date] = mapped_column(Date)
+    assessor: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    scores: Mapped[list[ResilienceScore]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="ResilienceScore.indicator_id"
+    )
+
+
+class ResilienceScore(Base):
+    """The score of one indicator in one assessment, with its evidence."""
+
+    __tablename__ = "resilience_score"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("resilience_assessment.id", ondelete="CASCADE"))
+    indicator_id: Mapped[str] = mapped_column(String(64))
+    score: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_file: Mapped[str | None] = mapped_column(
+        String(255), comment="stored name under the data directory"
+    )
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    assessment: Mapped[ResilienceAssessment] = relationship(back_populates="scores")
+
+    __table_args__ = (UniqueConstraint("assessment_id", "indicator_id"),)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Critical infrastructure (restricted data)
+
+
+class Asset(Base):
+    """A critical asset of a municipality. Location and weakness are restricted (see ``released``)."""
+
+    __tablename__ = "infrastructure_asset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(64), comment="the municipality's own asset id")
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(32))
+    service: Mapped[str] = mapped_column(String(32))
+    population_served: Mapped[float] = mapped_column(Float, default=0.0)
+    capacity: Mapped[float | None] = mapped_column(Float)
+    replacement_cost: Mapped[float | None] = mapped_column(Float)
+    repair_days: Mapped[float | None] = mapped_column(Float)
+    repair_cost: Mapped[float | None] = mapped_column(Float)
+    backup_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    status: Mapped[str] = mapped_column(String(16), default="operational")
+    latitude: Mapped[float | None] = mapped_column(Float, comment="restricted")
+    longitude: Mapped[float | None] = mapped_column(Float, comment="restricted")
+    weakness: Mapped[str] = mapped_column(Text, default="", comment="restricted")
+    released: Mapped[list[str]] = mapped_column(
+        JSON, default=list, comment="restricted fields an admin released"
+    )
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+
+class Dependency(Base):
+    """The consumer needs the supplier (in redundancy group ``group_label``, ``required`` of its suppliers)."""
+
+    __tablename__ = "infrastructure_dependency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("infrastructure_asset.id", ondelete="CASCADE"))
+    consumer_id: Mapped[int] = mapped_column(ForeignKey("infrastructure_asset.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16), default="power")
+    group_label: Mapped[str | None] = mapped_column(String(64))
+    required: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "consumer_id"),
+        CheckConstraint("supplier_id <> consumer_id", name="not_self"),
+        CheckConstraint("required >= 1", name="required_positive"),
+    )
