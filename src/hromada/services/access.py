@@ -7,6 +7,11 @@ Rules
   changes data (imports), ``admin`` also manages the municipality's members.
 - Anyone else gets :class:`~hromada.errors.NotFoundError` (not "forbidden"), so that the existence of
   another municipality's data is not disclosed.
+- Restricted data (locations and weaknesses of critical infrastructure) is seen only inside the
+  municipality's workspace by its editors and admins, and by the operator at the command line. A network
+  facilitator is not inside a workspace and does not see it unless they are a member with such a role, or
+  an admin of the municipality released the field. Restricted fields never enter peer comparisons, shared
+  views or exports unless released.
 """
 
 from __future__ import annotations
@@ -20,7 +25,16 @@ from sqlalchemy.orm import Session
 from hromada.db.models import Membership, Role, User
 from hromada.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 
-__all__ = ["Action", "Principal", "Role", "load_principal", "require", "require_facilitator"]
+__all__ = [
+    "Action",
+    "Principal",
+    "Role",
+    "can_see_restricted",
+    "load_principal",
+    "require",
+    "require_facilitator",
+    "require_restricted",
+]
 
 Action = Literal["read", "write", "admin"]
 
@@ -93,3 +107,20 @@ def require_facilitator(principal: Principal) -> None:
     """Raise unless the caller is a network facilitator."""
     if not principal.is_facilitator:
         raise PermissionDeniedError("Only a network facilitator may do this.")
+
+
+def can_see_restricted(principal: Principal, municipality_id: int) -> bool:
+    """Whether the caller may see the municipality's restricted infrastructure fields (see the rules above)."""
+    if principal.user_id is None and principal.is_facilitator:
+        return True  # the operator at the command line, on their own machine
+    role = principal.roles.get(municipality_id)
+    return role is not None and role.rank >= Role.EDITOR.rank
+
+
+def require_restricted(principal: Principal, municipality_id: int) -> None:
+    """Raise unless the caller may see restricted fields; non-readers get ``NotFoundError`` as everywhere."""
+    require(principal, "read", municipality_id)
+    if not can_see_restricted(principal, municipality_id):
+        raise PermissionDeniedError(
+            "Locations and weaknesses of critical infrastructure are restricted to the municipality's editors and admins."
+        )
