@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -78,6 +79,23 @@ def _ensure_user(session: Session, email: str, *, facilitator: bool, full_name: 
     return user
 
 
+def _seed_assessment_data(session: Session, municipality: Municipality, row: dict[str, Any]) -> None:
+    """A synthetic asset network, damage ledger and stated rates, once (an edited demo is left alone)."""
+    from hromada.data.demo_infrastructure import DEMO_RATES, demo_infrastructure, demo_ledger
+    from hromada.db.models import Asset, LedgerEntry
+    from hromada.services.assessment import save_ledger, set_rates
+    from hromada.services.infrastructure import save_network
+
+    has_assets = session.scalar(select(Asset.id).where(Asset.municipality_id == municipality.id).limit(1))
+    if has_assets is None:
+        network = demo_infrastructure(row["code"], float(row["population"]), str(row["kind"]), str(row["status"]))
+        save_network(session, municipality, network.assets, network.dependencies, synthetic=True)
+        has_ledger = session.scalar(select(LedgerEntry.id).where(LedgerEntry.municipality_id == municipality.id).limit(1))
+        if has_ledger is None:
+            save_ledger(session, municipality, demo_ledger(network, float(row["population"]), str(row["status"])))
+        set_rates(session, system_principal(), municipality, DEMO_RATES)
+
+
 def seed_demo(session: Session, settings: Settings) -> DemoSummary:
     """Load the demo municipalities, accounts, statistics and the national reference panel.
 
@@ -135,6 +153,7 @@ def seed_demo(session: Session, settings: Settings) -> DemoSummary:
         inserted, updated, same = upsert_statistics(session, municipality.id, stats)
         written += inserted + updated
         unchanged += same
+        _seed_assessment_data(session, municipality, row)
     logger.info("demo data loaded: %d values written, %d unchanged", written, unchanged)
     return DemoSummary(
         logins=tuple(logins),

@@ -1,0 +1,348 @@
+"""The ``assessment`` domain: the damage, losses and needs ledger, and the resilience self-assessment.
+
+Ledger entries are RDNA-style figures (sector, kind, amount, currency, valuation date, source, confidence,
+optional asset); roll-ups convert them with the rates the workspace stated, at the valuation date. A
+self-assessment scores the indicators of a framework file with evidence; assessments over time form the
+history and the comparison with the previous one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from hromada.analysis.assessment import Framework, compare, rollup, score, validate_entries
+from hromada.data.framework_files import DEFAULT_FRAMEWORK, available_frameworks, load_framework
+from hromada.db.models import Asset, ExchangeRate, ImportRecord, LedgerEntry, Municipality, ResilienceAssessment, ResilienceScore
+from hromada.errors import ImportIssue, ImportValidationError, NotFoundError, ValidationError
+from hromada.io.tables import read_table
+from hromada.services import audit
+from hromada.services.access import Principal, require
+from hromada.settings import Settings
+
+__all__ = [
+    "LEDGER_COLUMNS",
+    "AssessmentView",
+    "assessment_history",
+    "frameworks",
+    "get_assessment",
+    "import_ledger",
+    "ledger_frame",
+    "ledger_rollup",
+    "rates_frame",
+    "save_assessment",
+    "save_ledger",
+    "set_rates",
+]
+
+logger = logging.getLogger(__name__)
+
+LEDGER_COLUMNS = (
+    "sector",
+    "kind",
+    "amount",
+    "currency",
+    "valuation_date",
+    "source",
+    "confidence",
+    "asset_id",
+    "bbb_factor",
+    "term",
+    "description",
+)
+_EVIDENCE_MAX = 20 * 1024 * 1024
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+# --------------------------------------------------------------------------------------------------------
+# Ledger
+
+
+def ledger_frame(session: Session, principal: Principal, municipality: Municipality) -> pd.DataFrame:
+    """The ledger entries of the workspace (readers and up); ``asset_id`` is the asset's key."""
+    require(principal, "read", municipality.id)
+    rows = session.execute(
+        select(LedgerEntry, Asset.key)
+        .outerjoin(Asset, Asset.id == LedgerEntry.asset_id)
+        .where(LedgerEntry.municipality_id == municipality.id)
+        .order_by(LedgerEntry.valuation_date, LedgerEntry.id)
+    ).all()
+    records = [
+        {**{c: getattr(entry, c) for c in LEDGER_COLUMNS if c != "asset_id"}, "asset_id": key, "id": entry.id}
+        for entry, key in rows
+    ]
+    return pd.DataFrame(records, columns=["id", *LEDGER_COLUMNS])
+
+
+def rates_frame(session: Session, principal: Principal, municipality: Municipality) -> pd.DataFrame:
+    """The exchange rates the workspace stated (currency, date, rate, source)."""
+    require(principal, "read", municipality.id)
+    rows = session.execute(
+        select(ExchangeRate.currency, ExchangeRate.date, ExchangeRate.rate, ExchangeRate.source)
+        .where(ExchangeRate.municipality_id == municipality.id)
+        .order_by(ExchangeRate.currency, ExchangeRate.date)
+    ).all()
+    return pd.DataFrame(rows, columns=["currency", "date", "rate", "source"])
+
+
+def set_rates(session: Session, principal: Principal, municipality: Municipality, rates: pd.DataFrame) -> int:
+    """State exchange rates (UAH per unit) for the roll-ups; replaces rates of the same currency and date."""
+    require(principal, "write", municipality.id)
+    written = 0
+    for record in rates.to_dict(orient="records"):
+        currency = str(record["currency"]).upper()
+        date = pd.Timestamp(record["date"]).date()
+        rate = float(record["rate"])
+        if not (len(currency) == 3 and rate > 0):
+            raise ValidationError(f"a rate needs a 3-letter currency and a positive rate; got {currency!r} {rate}")
+        existing = session.scalar(
+            select(ExchangeRate).where(
+                ExchangeRate.municipality_id == municipality.id,
+                ExchangeRate.currency == currency,
+                ExchangeRate.target == "UAH",
+                ExchangeRate.date == date,
+            )
+        )
+        if existing is None:
+            existing = ExchangeRate(municipality_id=municipality.id, currency=currency, target="UAH", date=date)
+            session.add(existing)
+        existing.rate = rate
+        existing.source = str(record.get("source") or "")
+        written += 1
+    session.flush()
+    return written
+
+
+def save_ledger(
+    session: Session, municipality: Municipality, entries: pd.DataFrame, *, import_id: int | None = None
+) -> int:
+    """Add validated entries (``asset_id`` given as the asset's key) in the caller's transaction."""
+    keys = dict(session.execute(select(Asset.key, Asset.id).where(Asset.municipality_id == municipality.id)).all())
+    for record in entries.to_dict(orient="records"):
+        key = record.get("asset_id")
+        has_key = isinstance(key, str) and key != ""
+        session.add(
+            LedgerEntry(
+                municipality_id=municipality.id,
+                sector=str(record["sector"]),
+                kind=str(record["kind"]),
+                amount=float(record["amount"]),
+                currency=str(record["currency"]),
+                valuation_date=pd.Timestamp(record["valuation_date"]).date(),
+                source=str(record.get("source") or ""),
+                confidence=str(record.get("confidence") or "medium"),
+                asset_id=keys.get(key) if has_key else None,
+                bbb_factor=float(record.get("bbb_factor") or 1.0),
+                term=None if not isinstance(record.get("term"), str) else str(record["term"]),
+                description=str(record.get("description") or ""),
+                import_id=import_id,
+            )
+        )
+    session.flush()
+    return len(entries)
+
+
+def import_ledger(
+    session: Session, principal: Principal, municipality: Municipality, path: Path, *, dry_run: bool = False
+) -> int:
+    """Import ledger entries from CSV/XLSX/Parquet (editors and admins): every problem listed, all or nothing."""
+    require(principal, "write", municipality.id)
+    raw = read_table(path, required=("sector", "kind", "amount", "currency", "valuation_date"), text_columns=("sector", "kind", "currency", "asset_id", "term", "confidence"))
+    try:
+        entries = validate_entries(raw)
+    except ImportValidationError as error:
+        issues = [ImportIssue(file=path.name, row=i.row, column=i.column, expected=i.expected, got=i.got) for i in error.issues]
+        raise ImportValidationError(issues, total=error.total) from None
+    keys = set(session.scalars(select(Asset.key).where(Asset.municipality_id == municipality.id)))
+    unknown = [
+        ImportIssue(file=path.name, row=int(i) + 2, column="asset_id", expected="an asset of this municipality", got=str(k))
+        for i, k in entries["asset_id"].items()
+        if isinstance(k, str) and k and k not in keys
+    ] if "asset_id" in entries else []  # fmt: skip
+    if unknown:
+        raise ImportValidationError(unknown[:200], total=len(unknown))
+    if dry_run:
+        return len(entries)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    record = ImportRecord(
+        municipality_id=municipality.id, user_id=principal.user_id, filename=path.name, sha256=digest,
+        layout="ledger", rows=len(entries), inserted=len(entries), updated=0,
+    )  # fmt: skip
+    session.add(record)
+    session.flush()
+    written = save_ledger(session, municipality, entries, import_id=record.id)
+    audit.record(session, principal, "import", "ledger", municipality_id=municipality.id, details={"file": path.name, "rows": written})
+    return written
+
+
+def ledger_rollup(session: Session, principal: Principal, municipality: Municipality) -> dict[str, Any]:
+    """Totals by sector, group and kind in UAH at the stated rates, needs by term; JSON-ready."""
+    entries = ledger_frame(session, principal, municipality)
+    if entries.empty:
+        return {"empty": True}
+    rates = rates_frame(session, principal, municipality)
+    result = rollup(entries.drop(columns=["id"]), rates if not rates.empty else None, target="UAH")
+    return _clean({"empty": False, **result.as_dict()})
+
+
+# --------------------------------------------------------------------------------------------------------
+# Resilience self-assessment
+
+
+def frameworks() -> list[Framework]:
+    """The frameworks shipped with Hromada (the default first)."""
+    names = available_frameworks()
+    ordered = [DEFAULT_FRAMEWORK, *[n for n in names if n != DEFAULT_FRAMEWORK]]
+    return [load_framework(name) for name in ordered if name in names]
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentView:
+    """An assessment with its scores, evidence and result."""
+
+    id: int
+    framework: Framework
+    assessed_on: dt.date
+    assessor: str
+    scores: dict[str, float | None]
+    evidence: dict[str, str]
+    evidence_files: dict[str, str]
+    result: Any
+
+
+def _view(row: ResilienceAssessment) -> AssessmentView:
+    framework = load_framework(row.framework)
+    scores = {s.indicator_id: s.score for s in row.scores}
+    return AssessmentView(
+        id=row.id,
+        framework=framework,
+        assessed_on=row.assessed_on,
+        assessor=row.assessor,
+        scores=scores,
+        evidence={s.indicator_id: s.evidence for s in row.scores if s.evidence},
+        evidence_files={s.indicator_id: s.evidence_file for s in row.scores if s.evidence_file},
+        result=score(framework, {k: v for k, v in scores.items() if k in framework.indicator_ids}),
+    )
+
+
+def assessment_history(session: Session, principal: Principal, municipality: Municipality, framework: str | None = None) -> list[AssessmentView]:
+    """All assessments of the municipality (oldest first), optionally of one framework."""
+    require(principal, "read", municipality.id)
+    query = select(ResilienceAssessment).where(ResilienceAssessment.municipality_id == municipality.id)
+    if framework is not None:
+        query = query.where(ResilienceAssessment.framework == framework)
+    rows = session.scalars(query.order_by(ResilienceAssessment.assessed_on, ResilienceAssessment.id)).all()
+    return [_view(row) for row in rows]
+
+
+def get_assessment(session: Session, principal: Principal, municipality: Municipality, assessment_id: int) -> AssessmentView:
+    require(principal, "read", municipality.id)
+    row = session.get(ResilienceAssessment, assessment_id)
+    if row is None or row.municipality_id != municipality.id:
+        raise NotFoundError("No such assessment in this municipality.")
+    return _view(row)
+
+
+def comparison(history: list[AssessmentView]) -> pd.DataFrame | None:
+    """Per dimension: the previous and the latest assessment of the same framework, and the change."""
+    if len(history) < 2:
+        return None
+    previous, current = history[-2], history[-1]
+    if previous.framework.id != current.framework.id:
+        return None
+    return compare(current.framework, previous.scores, current.scores)
+
+
+def save_assessment(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    framework: str,
+    assessed_on: dt.date,
+    assessor: str,
+    scores: Mapping[str, float | None],
+    evidence: Mapping[str, str] | None = None,
+    files: Mapping[str, tuple[str, bytes]] | None = None,
+) -> AssessmentView:
+    """Record a new assessment (editors and admins): scores within the framework's scale, evidence text and
+    files (stored under the data directory by content hash)."""
+    require(principal, "write", municipality.id)
+    spec = load_framework(framework)
+    clean_scores = {k: v for k, v in scores.items() if v is not None}
+    score(spec, clean_scores)  # validates ids and the scale
+    if not assessor.strip():
+        raise ValidationError("`assessor` must name who assessed; got an empty name")
+    row = ResilienceAssessment(
+        municipality_id=municipality.id, framework=spec.id, framework_version=spec.version,
+        assessed_on=assessed_on, assessor=assessor.strip(), user_id=principal.user_id,
+    )  # fmt: skip
+    session.add(row)
+    evidence = evidence or {}
+    files = files or {}
+    for indicator in spec.indicator_ids:
+        if indicator not in scores and indicator not in evidence and indicator not in files:
+            continue
+        stored_name = digest = None
+        if indicator in files:
+            filename, content = files[indicator]
+            if len(content) > _EVIDENCE_MAX:
+                raise ValidationError(f"evidence files must be at most 20 MB; {filename} is larger")
+            digest = hashlib.sha256(content).hexdigest()
+            stored_name = f"{digest[:16]}-{_SAFE_NAME.sub('_', Path(filename).name)[:80]}"
+            folder = settings.data_dir / "evidence" / str(municipality.id)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / stored_name).write_bytes(content)
+        row.scores.append(
+            ResilienceScore(
+                indicator_id=indicator, score=scores.get(indicator), evidence=(evidence.get(indicator) or "").strip(),
+                evidence_file=stored_name, evidence_sha256=digest,
+            )
+        )  # fmt: skip
+    session.flush()
+    audit.record(session, principal, "assess", "resilience_assessment", entity_id=row.id, municipality_id=municipality.id, details={"framework": spec.id})
+    return _view(row)
+
+
+def evidence_path(settings: Settings, principal: Principal, municipality: Municipality, stored_name: str) -> Path:
+    """The file of an evidence item (readers of the workspace only)."""
+    require(principal, "read", municipality.id)
+    if _SAFE_NAME.search(stored_name) or "/" in stored_name:
+        raise NotFoundError("No such evidence file.")
+    path = settings.data_dir / "evidence" / str(municipality.id) / stored_name
+    if not path.is_file():
+        raise NotFoundError("No such evidence file.")
+    return path
+
+
+def delete_ledger(session: Session, principal: Principal, municipality: Municipality) -> int:
+    """Remove every ledger entry of the workspace (admins)."""
+    require(principal, "admin", municipality.id)
+    result = session.execute(delete(LedgerEntry).where(LedgerEntry.municipality_id == municipality.id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,366 @@
+"""The ``infrastructure`` domain: a municipality's critical assets and their dependencies.
+
+Assets and dependencies are stored per workspace; the analyses (cascade, criticality, restoration) run on
+the canonical :class:`hromada.analysis.infrastructure.Network` built from them. Locations and weaknesses
+of assets are restricted (:func:`hromada.services.access.can_see_restricted`): they are masked for
+everyone else, and never enter stored analysis results, unless an admin released the field.
+
+A damaged asset is an outage: assets whose status is damaged or destroyed, and assets a damage entry of the
+ledger points to, are the default failures of "what if" and the repairs of the restoration plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from hromada._version import __version__
+from hromada.analysis.infrastructure import Network, cascade, criticality, restoration_plan
+from hromada.db.models import AnalysisRun, Asset, Dependency, LedgerEntry, Municipality
+from hromada.errors import NotFoundError, ValidationError
+from hromada.io.tables import read_table
+from hromada.services import audit
+from hromada.services.access import Principal, can_see_restricted, require
+
+__all__ = [
+    "RESTRICTED_FIELDS",
+    "NetworkSummary",
+    "asset_rows",
+    "build_network",
+    "damaged_keys",
+    "import_network",
+    "latest_run",
+    "release_field",
+    "run_criticality",
+    "run_restoration",
+    "save_network",
+    "what_if",
+]
+
+logger = logging.getLogger(__name__)
+
+RESTRICTED_FIELDS = ("latitude", "longitude", "weakness")
+ASSET_COLUMNS = (
+    "asset_id",
+    "name",
+    "type",
+    "service",
+    "population_served",
+    "capacity",
+    "replacement_cost",
+    "repair_days",
+    "repair_cost",
+    "backup_hours",
+    "status",
+)
+_NUMERIC = ("population_served", "capacity", "replacement_cost", "repair_days", "repair_cost", "backup_hours")
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSummary:
+    """What a network import or seed wrote."""
+
+    assets: int
+    dependencies: int
+    new_assets: int
+    dry_run: bool = False
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def _assets(session: Session, municipality: Municipality) -> list[Asset]:
+    return list(
+        session.scalars(select(Asset).where(Asset.municipality_id == municipality.id).order_by(Asset.key))
+    )
+
+
+def asset_rows(session: Session, principal: Principal, municipality: Municipality) -> list[dict[str, Any]]:
+    """The assets as the caller may see them: restricted fields are None unless allowed or released."""
+    require(principal, "read", municipality.id)
+    inside = can_see_restricted(principal, municipality.id)
+    rows = []
+    for asset in _assets(session, municipality):
+        row: dict[str, Any] = {"asset_id": asset.key, **{c: getattr(asset, c) for c in ASSET_COLUMNS[1:]}}
+        for field in RESTRICTED_FIELDS:
+            row[field] = getattr(asset, field) if inside or field in (asset.released or []) else None
+        row["released"] = list(asset.released or [])
+        row["restricted_hidden"] = not inside and any(f not in (asset.released or []) for f in RESTRICTED_FIELDS)
+        rows.append(row)
+    return rows
+
+
+def _tables(session: Session, municipality: Municipality) -> tuple[pd.DataFrame, pd.DataFrame]:
+    assets = _assets(session, municipality)
+    frame = pd.DataFrame(
+        [{"asset_id": a.key, **{c: getattr(a, c) for c in ASSET_COLUMNS[1:]}} for a in assets],
+        columns=list(ASSET_COLUMNS),
+    )
+    keys = {a.id: a.key for a in assets}
+    deps = session.execute(
+        select(Dependency.supplier_id, Dependency.consumer_id, Dependency.kind, Dependency.group_label, Dependency.required)
+        .where(Dependency.municipality_id == municipality.id)
+        .order_by(Dependency.id)
+    ).all()
+    dependencies = pd.DataFrame(
+        [
+            {"supplier": keys[s], "consumer": keys[c], "kind": k, "group": g or f"{keys[c]}:{keys[s]}", "required": r}
+            for s, c, k, g, r in deps
+        ],
+        columns=["supplier", "consumer", "kind", "group", "required"],
+    )
+    return frame, dependencies
+
+
+def build_network(session: Session, principal: Principal, municipality: Municipality) -> Network:
+    """The municipality's network, validated (readers and up; no restricted fields involved)."""
+    require(principal, "read", municipality.id)
+    assets, dependencies = _tables(session, municipality)
+    if assets.empty:
+        raise NotFoundError("This municipality has no infrastructure assets yet; import them first.")
+    return Network.from_tables(assets.drop(columns=["capacity"]).dropna(axis=1, how="all"), dependencies)
+
+
+def save_network(
+    session: Session,
+    municipality: Municipality,
+    assets: pd.DataFrame,
+    dependencies: pd.DataFrame,
+    *,
+    synthetic: bool = False,
+) -> NetworkSummary:
+    """Upsert assets by their key and replace the dependencies, in the caller's transaction.
+
+    Assets not in ``assets`` are kept (a partial file never deletes data); restricted fields present in the
+    table are written, absent ones are left as they are.
+    """
+    existing = {a.key: a for a in _assets(session, municipality)}
+    new = 0
+    for record in assets.to_dict(orient="records"):
+        key = str(record["asset_id"])
+        asset = existing.get(key)
+        if asset is None:
+            asset = Asset(municipality_id=municipality.id, key=key, is_synthetic=synthetic, released=[])
+            session.add(asset)
+            existing[key] = asset
+            new += 1
+        asset.name = str(record.get("name") or key)
+        asset.type = str(record["type"])
+        asset.service = str(record.get("service") or "")
+        asset.status = str(record.get("status") or "operational")
+        for column in _NUMERIC:
+            value = record.get(column)
+            number = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+            if column in ("population_served", "backup_hours"):
+                number = number or 0.0
+            setattr(asset, column, number)
+        for column in RESTRICTED_FIELDS:
+            if column in record and record[column] is not None and not (isinstance(record[column], float) and math.isnan(record[column])):
+                setattr(asset, column, record[column] if column == "weakness" else float(record[column]))
+    session.flush()
+    session.execute(delete(Dependency).where(Dependency.municipality_id == municipality.id))
+    for record in dependencies.to_dict(orient="records"):
+        group = record.get("group")
+        session.add(
+            Dependency(
+                municipality_id=municipality.id,
+                supplier_id=existing[str(record["supplier"])].id,
+                consumer_id=existing[str(record["consumer"])].id,
+                kind=str(record.get("kind") or "power"),
+                group_label=None if group is None or (isinstance(group, float) and math.isnan(group)) else str(group),
+                required=int(record.get("required") or 1),
+            )
+        )
+    session.flush()
+    return NetworkSummary(assets=len(assets), dependencies=len(dependencies), new_assets=new)
+
+
+def import_network(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    assets_file: Path,
+    dependencies_file: Path,
+    *,
+    dry_run: bool = False,
+) -> NetworkSummary:
+    """Import assets and dependencies from CSV/XLSX/Parquet files (editors and admins); all or nothing.
+
+    The whole network (the stored assets not in the file included) is validated before anything is written.
+    """
+    require(principal, "write", municipality.id)
+    assets = read_table(assets_file, required=("asset_id", "type"), text_columns=("asset_id", "type", "service", "status", "name"))
+    dependencies = read_table(dependencies_file, required=("supplier", "consumer"), text_columns=("supplier", "consumer", "kind", "group"))
+    stored, _ = _tables(session, municipality)
+    combined = pd.concat([stored[~stored["asset_id"].isin(assets["asset_id"])], assets], ignore_index=True)
+    try:
+        Network.from_tables(
+            combined[[c for c in combined.columns if c in ASSET_COLUMNS and c != "capacity"]].dropna(axis=1, how="all"),
+            dependencies,
+        )
+    except ValidationError as error:
+        raise ValidationError(f"{assets_file.name} / {dependencies_file.name}: {error.message}") from None
+    if dry_run:
+        return NetworkSummary(assets=len(assets), dependencies=len(dependencies), new_assets=0, dry_run=True)
+    summary = save_network(session, municipality, assets, dependencies)
+    audit.record(
+        session, principal, "import", "infrastructure", municipality_id=municipality.id,
+        details={"assets": summary.assets, "dependencies": summary.dependencies, "files": [assets_file.name, dependencies_file.name]},
+    )  # fmt: skip
+    return summary
+
+
+def damaged_keys(session: Session, principal: Principal, municipality: Municipality) -> list[str]:
+    """Assets out of service: status damaged or destroyed, or the subject of a damage entry in the ledger."""
+    require(principal, "read", municipality.id)
+    by_status = set(
+        session.scalars(
+            select(Asset.key).where(Asset.municipality_id == municipality.id, Asset.status.in_(("damaged", "destroyed")))
+        )
+    )
+    by_ledger = set(
+        session.scalars(
+            select(Asset.key)
+            .join(LedgerEntry, LedgerEntry.asset_id == Asset.id)
+            .where(Asset.municipality_id == municipality.id, LedgerEntry.kind == "damage")
+        )
+    )
+    return sorted(by_status | by_ledger)
+
+
+def what_if(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    failed: Sequence[str] | None = None,
+    *,
+    horizon_hours: float = 72.0,
+) -> dict[str, Any]:
+    """The cascade of ``failed`` (default: the damaged assets) over the horizon, JSON-ready."""
+    network = build_network(session, principal, municipality)
+    failed = list(failed) if failed else damaged_keys(session, principal, municipality)
+    unknown = sorted(set(failed) - set(network.asset_ids))
+    if unknown:
+        raise ValidationError(f"`failed` must name assets of this municipality; unknown: {', '.join(unknown[:10])}")
+    result = cascade(network, failed, horizon_hours=horizon_hours)
+    times = sorted({0.0, horizon_hours, *[float(t) for t in result.failure_time if math.isfinite(t) and t <= horizon_hours]})
+    timeline = result.timeline(times)
+    down = result.failure_time[result.failure_time <= horizon_hours].sort_values()
+    return _clean(
+        {
+            "failed": failed,
+            "horizon_hours": horizon_hours,
+            "timeline": timeline.reset_index().to_dict(orient="records"),
+            "down": [{"asset_id": k, "hours": float(v)} for k, v in down.items()],
+        }
+    )
+
+
+def _store(
+    session: Session, principal: Principal, municipality: Municipality, domain: str, parameters: dict[str, Any], results: dict[str, Any], network: Network
+) -> AnalysisRun:
+    assets, dependencies = _tables(session, municipality)
+    canonical = {"assets": assets.to_dict(orient="records"), "dependencies": dependencies.to_dict(orient="records")}
+    digest = hashlib.sha256(json.dumps(_clean(canonical), sort_keys=True, default=str).encode()).hexdigest()
+    row = AnalysisRun(
+        municipality_id=municipality.id,
+        domain=domain,
+        preset=parameters.get("method", "default"),
+        parameters=_clean(parameters),
+        data_hash=digest,
+        version=__version__,
+        user_id=principal.user_id,
+        results=_clean(results),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, principal, "analyze", "analysis_run", entity_id=row.id, municipality_id=municipality.id, details={"domain": domain})
+    return row
+
+
+def run_criticality(
+    session: Session, principal: Principal, municipality: Municipality, *, horizon_hours: float = 0.0, pairs: int = 15
+) -> AnalysisRun:
+    """Rank assets by the population and services lost if each fails (and the worst pairs); stored."""
+    require(principal, "write", municipality.id)
+    network = build_network(session, principal, municipality)
+    result = criticality(network, horizon_hours=horizon_hours, pairs=pairs)
+    results = {
+        "ranking": result.ranking.reset_index().to_dict(orient="records"),
+        "pairs": result.pairs.to_dict(orient="records"),
+    }
+    return _store(session, principal, municipality, "infrastructure-criticality", {"horizon_hours": horizon_hours, "pairs": pairs}, results, network)
+
+
+def run_restoration(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    crews: int,
+    budget: float | None = None,
+    method: Literal["heuristic", "exact"] = "heuristic",
+    damaged: Iterable[str] | None = None,
+) -> AnalysisRun:
+    """Sequence the repairs of the damaged assets under crews and budget; stored."""
+    require(principal, "write", municipality.id)
+    network = build_network(session, principal, municipality)
+    targets = list(damaged) if damaged is not None else damaged_keys(session, principal, municipality)
+    if not targets:
+        raise ValidationError("There is nothing to restore: no asset is damaged or destroyed.")
+    plan = restoration_plan(network, targets, crews=crews, budget=budget, method=method)
+    results = {
+        "schedule": plan.schedule.to_dict(orient="records"),
+        "served": plan.served.to_dict(orient="records"),
+        "objective": plan.objective,
+        "unscheduled": plan.unscheduled.to_dict(orient="records") if hasattr(plan.unscheduled, "to_dict") else list(plan.unscheduled),
+    }
+    params = {"crews": crews, "budget": budget, "method": method, "damaged": targets}
+    return _store(session, principal, municipality, "infrastructure-restoration", params, results, network)
+
+
+def latest_run(session: Session, principal: Principal, municipality: Municipality, domain: str) -> AnalysisRun | None:
+    """The latest stored infrastructure analysis of a kind (readers and up)."""
+    require(principal, "read", municipality.id)
+    return session.scalar(
+        select(AnalysisRun)
+        .where(AnalysisRun.municipality_id == municipality.id, AnalysisRun.domain == domain)
+        .order_by(AnalysisRun.created_at.desc(), AnalysisRun.id.desc())
+        .limit(1)
+    )
+
+
+def release_field(
+    session: Session, principal: Principal, municipality: Municipality, key: str, field: str, *, released: bool = True
+) -> list[str]:
+    """Release (or withdraw) one restricted field of one asset for everyone who may read the workspace (admins)."""
+    require(principal, "admin", municipality.id)
+    if field not in RESTRICTED_FIELDS:
+        raise ValidationError(f"`field` must be one of {', '.join(RESTRICTED_FIELDS)}; got {field!r}")
+    asset = session.scalar(select(Asset).where(Asset.municipality_id == municipality.id, Asset.key == key))
+    if asset is None:
+        raise NotFoundError(f"No asset {key!r} in this municipality.")
+    fields = set(asset.released or [])
+    fields = fields | {field} if released else fields - {field}
+    asset.released = sorted(fields)
+    audit.record(session, principal, "release" if released else "withdraw", "asset", entity_id=key, municipality_id=municipality.id, details={"field": field})
+    return asset.released
