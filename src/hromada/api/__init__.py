@@ -8,7 +8,7 @@ import swagger_ui_bundle
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
-from hromada.api import economy, profile
+from hromada.api import assessment, economy, infrastructure, profile
 
 __all__ = ["build_api_router"]
 
@@ -25,6 +25,8 @@ def build_api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     router.include_router(profile.router)
     router.include_router(economy.router)
+    router.include_router(assessment.router)
+    router.include_router(infrastructure.router)
 
     @router.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

@@ -36,6 +36,7 @@ __all__ = [
     "AssessmentView",
     "assessment_history",
     "frameworks",
+    "frameworks_by_id",
     "get_assessment",
     "import_ledger",
     "ledger_frame",
@@ -219,6 +220,11 @@ def frameworks() -> list[Framework]:
     names = available_frameworks()
     ordered = [DEFAULT_FRAMEWORK, *[n for n in names if n != DEFAULT_FRAMEWORK]]
     return [load_framework(name) for name in ordered if name in names]
+
+
+def frameworks_by_id() -> dict[str, Framework]:
+    """The shipped frameworks by id."""
+    return {f.id: f for f in frameworks()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ __all__ = [
     "asset_rows",
     "build_network",
     "damaged_keys",
+    "dependency_rows",
     "import_network",
     "latest_run",
     "release_field",
@@ -129,6 +130,13 @@ def _tables(session: Session, municipality: Municipality) -> tuple[pd.DataFrame,
         columns=["supplier", "consumer", "kind", "group", "required"],
     )
     return frame, dependencies
+
+
+def dependency_rows(session: Session, principal: Principal, municipality: Municipality) -> list[dict[str, Any]]:
+    """The dependencies (supplier, consumer, kind, group, required) by asset key (readers and up)."""
+    require(principal, "read", municipality.id)
+    _, dependencies = _tables(session, municipality)
+    return [_clean(r) for r in dependencies.to_dict(orient="records")]
 
 
 def build_network(session: Session, principal: Principal, municipality: Municipality) -> Network:

@@ -1,0 +1,208 @@
+"""Plotly figures of the assessment and infrastructure pages (plain plotly.js JSON)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["KIND_COLORS", "gantt_figure", "graph_figure", "ledger_figure", "radar_figure", "timeline_figure"]
+
+Gettext = Callable[[str], str]
+KIND_COLORS = {"damage": "#e76f51", "loss": "#f2b705", "need": "#1f5fa8"}
+_SERVICE_COLORS = {
+    "electricity": "#f2b705",
+    "water": "#1f5fa8",
+    "heating": "#e76f51",
+    "sanitation": "#6d597a",
+    "health": "#d62828",
+    "education": "#2a9d8f",
+    "shelter": "#588157",
+    "transport": "#8d99ae",
+    "telecom": "#7209b7",
+    "administration": "#264653",
+}
+
+
+def ledger_figure(by_sector: Sequence[Mapping[str, Any]], titles: Mapping[str, str], *, _: Gettext) -> dict[str, Any]:
+    """Horizontal stacked bars: damage, losses and needs by sector, in million UAH."""
+    sectors = sorted({str(r["sector"]) for r in by_sector}, key=lambda s: -sum(float(r.get("total", 0) or 0) for r in by_sector if r["sector"] == s))
+    names = {"damage": _("Damage"), "loss": _("Losses"), "need": _("Needs")}
+    traces = []
+    for kind, color in KIND_COLORS.items():
+        values = {str(r["sector"]): float(r.get(kind) or 0.0) / 1e6 for r in by_sector}
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": names[kind],
+                "y": [titles.get(s, s) for s in sectors],
+                "x": [values.get(s, 0.0) for s in sectors],
+                "marker": {"color": color},
+            }
+        )
+    return {
+        "data": traces,
+        "layout": {
+            "barmode": "group",
+            "height": max(320, 34 * len(sectors) + 120),
+            "margin": {"l": 230, "r": 10, "t": 10, "b": 50},
+            "xaxis": {"title": {"text": _("million UAH")}},
+            "yaxis": {"autorange": "reversed"},
+            "legend": {"orientation": "h", "y": -0.15},
+        },
+    }
+
+
+def radar_figure(
+    dimensions: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *, _: Gettext
+) -> dict[str, Any]:
+    """A radar of dimension scores (0-100), one trace per assessment (latest last)."""
+    colors = ["#8d99ae", "#1f5fa8"]
+    traces = []
+    for i, (name, values) in enumerate(series[-2:]):
+        closed = [*(v if v is not None else 0 for v in values), values[0] if values and values[0] is not None else 0]
+        traces.append(
+            {
+                "type": "scatterpolar",
+                "r": closed,
+                "theta": [*dimensions, dimensions[0]] if dimensions else [],
+                "fill": "toself",
+                "name": name,
+                "line": {"color": colors[i % 2]},
+                "opacity": 0.7 if i == len(series[-2:]) - 1 else 0.45,
+            }
+        )
+    return {
+        "data": traces,
+        "layout": {
+            "height": 460,
+            "margin": {"l": 70, "r": 70, "t": 30, "b": 30},
+            "polar": {"radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]}},
+            "legend": {"orientation": "h", "y": -0.1},
+        },
+    }
+
+
+def graph_figure(
+    assets: Sequence[Mapping[str, Any]], dependencies: Sequence[Mapping[str, Any]], *, down: Mapping[str, float] | None = None, _: Gettext
+) -> dict[str, Any]:
+    """The dependency graph: suppliers left, consumers right (layers by longest supply chain), coloured by service.
+
+    Assets down in a cascade are drawn as crosses. No coordinates are used: the view shows structure, not
+    locations (which are restricted).
+    """
+    graph = nx.DiGraph()
+    graph.add_nodes_from(str(a["asset_id"]) for a in assets)
+    graph.add_edges_from((str(d["supplier"]), str(d["consumer"])) for d in dependencies)
+    condensed = nx.condensation(graph)
+    depth: dict[int, int] = {}
+    for node in nx.topological_sort(condensed):
+        preds = list(condensed.predecessors(node))
+        depth[node] = 1 + max((depth[p] for p in preds), default=-1)
+    layer = {n: depth[condensed.graph["mapping"][n]] for n in graph.nodes}
+    by_layer: dict[int, list[str]] = {}
+    for node in sorted(graph.nodes):
+        by_layer.setdefault(layer[node], []).append(node)
+    pos: dict[str, tuple[float, float]] = {}
+    for x, nodes in by_layer.items():
+        for k, node in enumerate(nodes):
+            pos[node] = (float(x), (k + 0.5) / len(nodes))
+    edge_x: list[float | None] = []
+    edge_y: list[float | None] = []
+    for s, c in graph.edges:
+        edge_x += [pos[s][0], pos[c][0], None]
+        edge_y += [pos[s][1], pos[c][1], None]
+    info = {str(a["asset_id"]): a for a in assets}
+    down = down or {}
+    traces: list[dict[str, Any]] = [
+        {"type": "scatter", "mode": "lines", "x": edge_x, "y": edge_y, "hoverinfo": "skip", "showlegend": False,
+         "line": {"color": "#c9ced6", "width": 0.7}}
+    ]  # fmt: skip
+    services = sorted({str(a.get("service") or "") for a in assets})
+    for service in services:
+        nodes = [n for n in graph.nodes if str(info[n].get("service") or "") == service]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": service,
+                "x": [pos[n][0] for n in nodes],
+                "y": [pos[n][1] for n in nodes],
+                "text": [f"{n} {info[n].get('name', '')}" + (f" — {_('down after')} {down[n]:g} h" if n in down else "") for n in nodes],
+                "hoverinfo": "text",
+                "marker": {
+                    "color": _SERVICE_COLORS.get(service, "#555"),
+                    "size": [8 + 3 * math.log10(1 + float(info[n].get("population_served") or 0)) for n in nodes],
+                    "symbol": ["x" if n in down else "circle" for n in nodes],
+                    "line": {"width": 1, "color": "#fff"},
+                },
+            }
+        )
+    return {
+        "data": traces,
+        "layout": {
+            "height": 520,
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "legend": {"orientation": "h", "y": -0.05},
+            "hovermode": "closest",
+        },
+    }
+
+
+def timeline_figure(timeline: Sequence[Mapping[str, Any]], *, x_key: str, x_title: str, _: Gettext) -> dict[str, Any]:
+    """Population cut by service over time (stacked areas as steps)."""
+    skip = {x_key, "assets_down", "total", "population_cut", "day", "hours"}
+    services = [k for k in (timeline[0].keys() if timeline else []) if k not in skip]
+    xs = [float(r[x_key]) for r in timeline]
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "line": {"shape": "hv", "color": _SERVICE_COLORS.get(s, "#555")},
+            "stackgroup": "cut",
+            "name": s,
+            "x": xs,
+            "y": [float(r.get(s) or 0) for r in timeline],
+        }
+        for s in services
+    ]
+    return {
+        "data": traces,
+        "layout": {
+            "height": 340,
+            "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
+            "xaxis": {"title": {"text": x_title}},
+            "yaxis": {"title": {"text": _("people without the service")}},
+            "legend": {"orientation": "h", "y": -0.25},
+        },
+    }
+
+
+def gantt_figure(schedule: Sequence[Mapping[str, Any]], *, _: Gettext) -> dict[str, Any]:
+    """The restoration plan: one bar per repair, by crew."""
+    rows = sorted(schedule, key=lambda r: (float(r["start_day"]), str(r["asset"])))
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [f"{r['asset']}" for r in rows],
+                "x": [float(r["finish_day"]) - float(r["start_day"]) for r in rows],
+                "base": [float(r["start_day"]) for r in rows],
+                "text": [f"{_('crew')} {r['crew']}" for r in rows],
+                "hovertemplate": "%{y}: %{base} – %{x}<extra>%{text}</extra>",
+                "marker": {"color": "#2a9d8f"},
+            }
+        ],
+        "layout": {
+            "height": max(260, 22 * len(rows) + 80),
+            "margin": {"l": 90, "r": 10, "t": 10, "b": 40},
+            "xaxis": {"title": {"text": _("days from today")}},
+            "yaxis": {"autorange": "reversed"},
+        },
+    }
