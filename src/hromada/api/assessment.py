@@ -51,7 +51,12 @@ def frameworks() -> list[dict[str, Any]]:
             "title": f.title,
             "scale": [f.scale_min, f.scale_max],
             "dimensions": [
-                {"id": d.id, "title": d.title, "weight": d.weight, "indicators": [{"id": i.id, "title": i.title, "weight": i.weight} for i in d.indicators]}
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "weight": d.weight,
+                    "indicators": [{"id": i.id, "title": i.title, "weight": i.weight} for i in d.indicators],
+                }
                 for d in f.dimensions
             ],
         }
@@ -72,7 +77,12 @@ def ledger(db: DbSession, principal: ApiPrincipal, code: str) -> dict[str, Any]:
 
 @router.post("/municipalities/{code}/ledger/import", responses=_ERRORS)
 async def ledger_import(
-    request: Request, db: DbSession, principal: ApiPrincipal, code: str, file: Annotated[UploadFile, File()], dry_run: bool = False
+    request: Request,
+    db: DbSession,
+    principal: ApiPrincipal,
+    code: str,
+    file: Annotated[UploadFile, File()],
+    dry_run: bool = False,
 ) -> dict[str, Any]:
     """Import ledger entries (editors and admins): all or nothing, every problem listed."""
     municipality = profile.get_municipality(db, principal, code, action="write")

@@ -76,13 +76,17 @@ def criticality(db: DbSession, principal: ApiPrincipal, code: str) -> dict[str, 
 def restoration(db: DbSession, principal: ApiPrincipal, code: str, body: RestorationIn) -> dict[str, Any]:
     """Sequence the repairs of the damaged assets under crews and budget (editors and admins); stored."""
     municipality = profile.get_municipality(db, principal, code, action="write")
-    row = infrastructure.run_restoration(db, principal, municipality, crews=body.crews, budget=body.budget, method=body.method)
+    row = infrastructure.run_restoration(
+        db, principal, municipality, crews=body.crews, budget=body.budget, method=body.method
+    )
     db.commit()
     return _run(row)
 
 
 @router.get("/municipalities/{code}/infrastructure/runs/{kind}", responses=_ERRORS)
-def latest(db: DbSession, principal: ApiPrincipal, code: str, kind: Literal["criticality", "restoration"]) -> dict[str, Any]:
+def latest(
+    db: DbSession, principal: ApiPrincipal, code: str, kind: Literal["criticality", "restoration"]
+) -> dict[str, Any]:
     """The latest stored criticality ranking or restoration plan."""
     municipality = profile.get_municipality(db, principal, code)
     row = infrastructure.latest_run(db, principal, municipality, f"infrastructure-{kind}")

@@ -31,6 +31,14 @@ app.add_typer(user_app, name="user")
 app.add_typer(municipality_app, name="municipality")
 app.add_typer(import_app, name="import")
 app.add_typer(economy_app, name="economy")
+assess_app = typer.Typer(
+    help="Assessment: damage, losses and needs; resilience frameworks.", no_args_is_help=True
+)
+infra_app = typer.Typer(
+    help="Critical infrastructure: import, cascade, criticality, restoration.", no_args_is_help=True
+)
+app.add_typer(assess_app, name="assess")
+app.add_typer(infra_app, name="infra")
 
 
 def _version(value: bool) -> None:
@@ -398,6 +406,178 @@ def economy_complexity(
         console.print(
             f"{summary.excluded:,} region/industry-years had no value or no presence and were left out (NaN)."
         )
+
+
+@assess_app.command("import-ledger")
+def assess_import_ledger(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            dir_okay=False, help="CSV, XLSX or Parquet with sector,kind,amount,currency,valuation_date,..."
+        ),
+    ],
+    municipality: Annotated[str, typer.Option("--municipality", "-m", help="KATOTTG code of the workspace.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file; write nothing.")] = False,
+) -> None:
+    """Import damage, loss and need entries into a municipality's ledger. All or nothing."""
+    from hromada.services.assessment import import_ledger
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        rows = import_ledger(session, system_principal(), target, file, dry_run=dry_run)
+    console.print(f"{file.name}: {rows:,} entries {'checked' if dry_run else 'imported'}.")
+
+
+@assess_app.command("rollup")
+def assess_rollup(municipality: Annotated[str, typer.Argument(help="KATOTTG code.")]) -> None:
+    """Totals of damage, losses and needs by sector in UAH, at the rates the workspace stated."""
+    from hromada.services.assessment import ledger_rollup
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        summary = ledger_rollup(session, system_principal(), target)
+    if summary.get("empty"):
+        console.print("The ledger is empty.")
+        return
+    table = Table("sector", "damage", "loss", "need", title="Million UAH")
+    for row in summary["by_sector"]:
+        table.add_row(row["sector"], *(f"{(row.get(k) or 0) / 1e6:,.1f}" for k in ("damage", "loss", "need")))
+    totals = summary["totals"]
+    table.add_row("total", *(f"{(totals.get(k) or 0) / 1e6:,.1f}" for k in ("damage", "loss", "need")))
+    console.print(table)
+
+
+@assess_app.command("frameworks")
+def assess_frameworks() -> None:
+    """The resilience frameworks shipped with Hromada."""
+    from hromada.services.assessment import frameworks
+
+    for framework in frameworks():
+        n = sum(len(d.indicators) for d in framework.dimensions)
+        console.print(
+            f"{framework.id} (v{framework.version}): {len(framework.dimensions)} dimensions, {n} indicators, scale {framework.scale_min:g}-{framework.scale_max:g}"
+        )
+
+
+@infra_app.command("import")
+def infra_import(
+    assets: Annotated[
+        Path,
+        typer.Argument(
+            dir_okay=False, help="Assets: asset_id,type,name,population_served,backup_hours,status,..."
+        ),
+    ],
+    dependencies: Annotated[
+        Path, typer.Argument(dir_okay=False, help="Dependencies: supplier,consumer,kind,group,required")
+    ],
+    municipality: Annotated[str, typer.Option("--municipality", "-m", help="KATOTTG code of the workspace.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the files; write nothing.")] = False,
+) -> None:
+    """Import a municipality's critical assets and their dependencies. All or nothing."""
+    from hromada.services.demo import municipality_by_code, system_principal
+    from hromada.services.infrastructure import import_network
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        summary = import_network(session, system_principal(), target, assets, dependencies, dry_run=dry_run)
+    console.print(
+        f"{summary.assets:,} assets ({summary.new_assets:,} new), {summary.dependencies:,} dependencies {'checked' if dry_run else 'imported'}."
+    )
+
+
+@infra_app.command("cascade")
+def infra_cascade(
+    municipality: Annotated[str, typer.Argument(help="KATOTTG code.")],
+    fail: Annotated[
+        list[str] | None,
+        typer.Option("--fail", help="An asset that fails (repeat); default: the damaged ones."),
+    ] = None,
+    hours: Annotated[float, typer.Option("--hours", min=0, max=720, help="Time horizon.")] = 72.0,
+) -> None:
+    """What fails with the given assets, hour by hour, and who is cut off."""
+    from hromada.services.demo import municipality_by_code, system_principal
+    from hromada.services.infrastructure import what_if
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        scenario = what_if(session, system_principal(), target, fail, horizon_hours=hours)
+    console.print(
+        f"Failed: {', '.join(scenario['failed'])}; {len(scenario['down'])} assets down within {hours:g} h."
+    )
+    table = Table("hours", "assets down", "people cut off (person-services)")
+    for row in scenario["timeline"]:
+        table.add_row(f"{row['hours']:g}", str(row.get("assets_down")), f"{row.get('total', 0):,.0f}")
+    console.print(table)
+
+
+@infra_app.command("criticality")
+def infra_criticality(
+    municipality: Annotated[str, typer.Argument(help="KATOTTG code.")],
+    top: Annotated[int, typer.Option("--top", min=1, help="Assets to list.")] = 15,
+) -> None:
+    """Rank assets by the people cut off if each fails alone (and the worst pairs); stored."""
+    from hromada.services.demo import municipality_by_code, system_principal
+    from hromada.services.infrastructure import run_criticality
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        run = run_criticality(session, system_principal(), target)
+        results = run.results
+    table = Table("rank", "asset", "people cut off", "assets lost", "dependents", title="Criticality")
+    for row in results["ranking"][:top]:
+        table.add_row(
+            str(row["rank"]),
+            row["asset_id"],
+            f"{row['population_cut']:,.0f}",
+            str(row["assets_lost"]),
+            str(row["dependents"]),
+        )
+    console.print(table)
+
+
+@infra_app.command("restore")
+def infra_restore(
+    municipality: Annotated[str, typer.Argument(help="KATOTTG code.")],
+    crews: Annotated[int, typer.Option("--crews", min=1, help="Repair crews working in parallel.")] = 3,
+    budget: Annotated[
+        float | None, typer.Option("--budget", min=0, help="Budget in UAH (default: no limit).")
+    ] = None,
+    exact: Annotated[bool, typer.Option("--exact", help="Solve exactly (small networks only).")] = False,
+) -> None:
+    """Sequence the repairs of the damaged assets to restore the most service fastest; stored."""
+    from hromada.services.demo import municipality_by_code, system_principal
+    from hromada.services.infrastructure import run_restoration
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        run = run_restoration(
+            session,
+            system_principal(),
+            target,
+            crews=crews,
+            budget=budget,
+            method="exact" if exact else "heuristic",
+        )
+        results = run.results
+    table = Table("asset", "crew", "start day", "finish day", "cost, UAH", title="Restoration plan")
+    for row in sorted(results["schedule"], key=lambda r: (r["start_day"], r["asset"])):
+        table.add_row(
+            row["asset"],
+            str(row["crew"]),
+            f"{row['start_day']:g}",
+            f"{row['finish_day']:g}",
+            f"{(row.get('cost') or 0):,.0f}",
+        )
+    console.print(table)
+    console.print(f"Service lost until repaired: {results['objective']:,.0f} person-days.")
 
 
 def main() -> None:

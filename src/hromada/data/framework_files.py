@@ -458,9 +458,7 @@ class _Reader:
         )
         if self.problems:
             more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-            raise ValidationError(
-                f"The framework is invalid{more}: " + "; ".join(self.problems)
-            )
+            raise ValidationError(f"The framework is invalid{more}: " + "; ".join(self.problems))
         assert low is not None and high is not None and isinstance(version, str)
         return Framework(
             id=framework_id,
@@ -496,7 +494,10 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
         key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                "while reading a mapping", node.start_mark, f"found the key {key!r} twice", key_node.start_mark
+                "while reading a mapping",
+                node.start_mark,
+                f"found the key {key!r} twice",
+                key_node.start_mark,
             )
         seen.add(key)
     return loader.construct_mapping(node)
@@ -536,7 +537,9 @@ def _parse(text: str, file: str) -> Framework:
     except yaml.YAMLError as exc:
         raise ValidationError(f"{file}: not valid YAML ({exc})") from exc
     if not isinstance(data, Mapping):
-        raise ValidationError(f"{file}: the file must hold a mapping of framework fields; got {_describe(data)}")
+        raise ValidationError(
+            f"{file}: the file must hold a mapping of framework fields; got {_describe(data)}"
+        )
     try:
         return Framework.from_dict(data)
     except ValidationError as exc:
@@ -584,5 +587,7 @@ def load_framework(name_or_path: str | os.PathLike[str] = DEFAULT_FRAMEWORK) -> 
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ValidationError(f"{path}: the file must be UTF-8 text; got {exc.reason} at byte {exc.start}") from exc
+        raise ValidationError(
+            f"{path}: the file must be UTF-8 text; got {exc.reason} at byte {exc.start}"
+        ) from exc
     return _parse(text, str(path))

@@ -24,7 +24,15 @@ from sqlalchemy.orm import Session
 
 from hromada.analysis.assessment import Framework, compare, rollup, score, validate_entries
 from hromada.data.framework_files import DEFAULT_FRAMEWORK, available_frameworks, load_framework
-from hromada.db.models import Asset, ExchangeRate, ImportRecord, LedgerEntry, Municipality, ResilienceAssessment, ResilienceScore
+from hromada.db.models import (
+    Asset,
+    ExchangeRate,
+    ImportRecord,
+    LedgerEntry,
+    Municipality,
+    ResilienceAssessment,
+    ResilienceScore,
+)
 from hromada.errors import ImportIssue, ImportValidationError, NotFoundError, ValidationError
 from hromada.io.tables import read_table
 from hromada.services import audit
@@ -120,7 +128,9 @@ def set_rates(session: Session, principal: Principal, municipality: Municipality
         date = pd.Timestamp(record["date"]).date()
         rate = float(record["rate"])
         if not (len(currency) == 3 and rate > 0):
-            raise ValidationError(f"a rate needs a 3-letter currency and a positive rate; got {currency!r} {rate}")
+            raise ValidationError(
+                f"a rate needs a 3-letter currency and a positive rate; got {currency!r} {rate}"
+            )
         existing = session.scalar(
             select(ExchangeRate).where(
                 ExchangeRate.municipality_id == municipality.id,
@@ -130,7 +140,9 @@ def set_rates(session: Session, principal: Principal, municipality: Municipality
             )
         )
         if existing is None:
-            existing = ExchangeRate(municipality_id=municipality.id, currency=currency, target="UAH", date=date)
+            existing = ExchangeRate(
+                municipality_id=municipality.id, currency=currency, target="UAH", date=date
+            )
             session.add(existing)
         existing.rate = rate
         existing.source = str(record.get("source") or "")
@@ -143,7 +155,9 @@ def save_ledger(
     session: Session, municipality: Municipality, entries: pd.DataFrame, *, import_id: int | None = None
 ) -> int:
     """Add validated entries (``asset_id`` given as the asset's key) in the caller's transaction."""
-    keys = dict(session.execute(select(Asset.key, Asset.id).where(Asset.municipality_id == municipality.id)).all())
+    keys = dict(
+        session.execute(select(Asset.key, Asset.id).where(Asset.municipality_id == municipality.id)).all()
+    )
     for record in entries.to_dict(orient="records"):
         key = record.get("asset_id")
         has_key = isinstance(key, str) and key != ""
@@ -173,11 +187,18 @@ def import_ledger(
 ) -> int:
     """Import ledger entries from CSV/XLSX/Parquet (editors and admins): every problem listed, all or nothing."""
     require(principal, "write", municipality.id)
-    raw = read_table(path, required=("sector", "kind", "amount", "currency", "valuation_date"), text_columns=("sector", "kind", "currency", "asset_id", "term", "confidence"))
+    raw = read_table(
+        path,
+        required=("sector", "kind", "amount", "currency", "valuation_date"),
+        text_columns=("sector", "kind", "currency", "asset_id", "term", "confidence"),
+    )
     try:
         entries = validate_entries(raw)
     except ImportValidationError as error:
-        issues = [ImportIssue(file=path.name, row=i.row, column=i.column, expected=i.expected, got=i.got) for i in error.issues]
+        issues = [
+            ImportIssue(file=path.name, row=i.row, column=i.column, expected=i.expected, got=i.got)
+            for i in error.issues
+        ]
         raise ImportValidationError(issues, total=error.total) from None
     keys = set(session.scalars(select(Asset.key).where(Asset.municipality_id == municipality.id)))
     unknown = [
@@ -197,7 +218,14 @@ def import_ledger(
     session.add(record)
     session.flush()
     written = save_ledger(session, municipality, entries, import_id=record.id)
-    audit.record(session, principal, "import", "ledger", municipality_id=municipality.id, details={"file": path.name, "rows": written})
+    audit.record(
+        session,
+        principal,
+        "import",
+        "ledger",
+        municipality_id=municipality.id,
+        details={"file": path.name, "rows": written},
+    )
     return written
 
 
@@ -256,7 +284,9 @@ def _view(row: ResilienceAssessment) -> AssessmentView:
     )
 
 
-def assessment_history(session: Session, principal: Principal, municipality: Municipality, framework: str | None = None) -> list[AssessmentView]:
+def assessment_history(
+    session: Session, principal: Principal, municipality: Municipality, framework: str | None = None
+) -> list[AssessmentView]:
     """All assessments of the municipality (oldest first), optionally of one framework."""
     require(principal, "read", municipality.id)
     query = select(ResilienceAssessment).where(ResilienceAssessment.municipality_id == municipality.id)
@@ -266,7 +296,9 @@ def assessment_history(session: Session, principal: Principal, municipality: Mun
     return [_view(row) for row in rows]
 
 
-def get_assessment(session: Session, principal: Principal, municipality: Municipality, assessment_id: int) -> AssessmentView:
+def get_assessment(
+    session: Session, principal: Principal, municipality: Municipality, assessment_id: int
+) -> AssessmentView:
     require(principal, "read", municipality.id)
     row = session.get(ResilienceAssessment, assessment_id)
     if row is None or row.municipality_id != municipality.id:
@@ -332,11 +364,21 @@ def save_assessment(
             )
         )  # fmt: skip
     session.flush()
-    audit.record(session, principal, "assess", "resilience_assessment", entity_id=row.id, municipality_id=municipality.id, details={"framework": spec.id})
+    audit.record(
+        session,
+        principal,
+        "assess",
+        "resilience_assessment",
+        entity_id=row.id,
+        municipality_id=municipality.id,
+        details={"framework": spec.id},
+    )
     return _view(row)
 
 
-def evidence_path(settings: Settings, principal: Principal, municipality: Municipality, stored_name: str) -> Path:
+def evidence_path(
+    settings: Settings, principal: Principal, municipality: Municipality, stored_name: str
+) -> Path:
     """The file of an evidence item (readers of the workspace only)."""
     require(principal, "read", municipality.id)
     if _SAFE_NAME.search(stored_name) or "/" in stored_name:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -88,11 +88,17 @@ def _seed_assessment_data(session: Session, municipality: Municipality, row: dic
 
     has_assets = session.scalar(select(Asset.id).where(Asset.municipality_id == municipality.id).limit(1))
     if has_assets is None:
-        network = demo_infrastructure(row["code"], float(row["population"]), str(row["kind"]), str(row["status"]))
+        network = demo_infrastructure(
+            row["code"], float(row["population"]), str(row["kind"]), str(row["status"])
+        )
         save_network(session, municipality, network.assets, network.dependencies, synthetic=True)
-        has_ledger = session.scalar(select(LedgerEntry.id).where(LedgerEntry.municipality_id == municipality.id).limit(1))
+        has_ledger = session.scalar(
+            select(LedgerEntry.id).where(LedgerEntry.municipality_id == municipality.id).limit(1)
+        )
         if has_ledger is None:
-            save_ledger(session, municipality, demo_ledger(network, float(row["population"]), str(row["status"])))
+            save_ledger(
+                session, municipality, demo_ledger(network, float(row["population"]), str(row["status"]))
+            )
         set_rates(session, system_principal(), municipality, DEMO_RATES)
 
 

@@ -105,7 +105,9 @@ def asset_rows(session: Session, principal: Principal, municipality: Municipalit
         for field in RESTRICTED_FIELDS:
             row[field] = getattr(asset, field) if inside or field in (asset.released or []) else None
         row["released"] = list(asset.released or [])
-        row["restricted_hidden"] = not inside and any(f not in (asset.released or []) for f in RESTRICTED_FIELDS)
+        row["restricted_hidden"] = not inside and any(
+            f not in (asset.released or []) for f in RESTRICTED_FIELDS
+        )
         rows.append(row)
     return rows
 
@@ -118,13 +120,25 @@ def _tables(session: Session, municipality: Municipality) -> tuple[pd.DataFrame,
     )
     keys = {a.id: a.key for a in assets}
     deps = session.execute(
-        select(Dependency.supplier_id, Dependency.consumer_id, Dependency.kind, Dependency.group_label, Dependency.required)
+        select(
+            Dependency.supplier_id,
+            Dependency.consumer_id,
+            Dependency.kind,
+            Dependency.group_label,
+            Dependency.required,
+        )
         .where(Dependency.municipality_id == municipality.id)
         .order_by(Dependency.id)
     ).all()
     dependencies = pd.DataFrame(
         [
-            {"supplier": keys[s], "consumer": keys[c], "kind": k, "group": g or f"{keys[c]}:{keys[s]}", "required": r}
+            {
+                "supplier": keys[s],
+                "consumer": keys[c],
+                "kind": k,
+                "group": g or f"{keys[c]}:{keys[s]}",
+                "required": r,
+            }
             for s, c, k, g, r in deps
         ],
         columns=["supplier", "consumer", "kind", "group", "required"],
@@ -132,7 +146,9 @@ def _tables(session: Session, municipality: Municipality) -> tuple[pd.DataFrame,
     return frame, dependencies
 
 
-def dependency_rows(session: Session, principal: Principal, municipality: Municipality) -> list[dict[str, Any]]:
+def dependency_rows(
+    session: Session, principal: Principal, municipality: Municipality
+) -> list[dict[str, Any]]:
     """The dependencies (supplier, consumer, kind, group, required) by asset key (readers and up)."""
     require(principal, "read", municipality.id)
     _, dependencies = _tables(session, municipality)
@@ -177,12 +193,18 @@ def save_network(
         asset.status = str(record.get("status") or "operational")
         for column in _NUMERIC:
             value = record.get(column)
-            number = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+            number = (
+                None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+            )
             if column in ("population_served", "backup_hours"):
                 number = number or 0.0
             setattr(asset, column, number)
         for column in RESTRICTED_FIELDS:
-            if column in record and record[column] is not None and not (isinstance(record[column], float) and math.isnan(record[column])):
+            if (
+                column in record
+                and record[column] is not None
+                and not (isinstance(record[column], float) and math.isnan(record[column]))
+            ):
                 setattr(asset, column, record[column] if column == "weakness" else float(record[column]))
     session.flush()
     session.execute(delete(Dependency).where(Dependency.municipality_id == municipality.id))
@@ -194,7 +216,9 @@ def save_network(
                 supplier_id=existing[str(record["supplier"])].id,
                 consumer_id=existing[str(record["consumer"])].id,
                 kind=str(record.get("kind") or "power"),
-                group_label=None if group is None or (isinstance(group, float) and math.isnan(group)) else str(group),
+                group_label=None
+                if group is None or (isinstance(group, float) and math.isnan(group))
+                else str(group),
                 required=int(record.get("required") or 1),
             )
         )
@@ -216,13 +240,23 @@ def import_network(
     The whole network (the stored assets not in the file included) is validated before anything is written.
     """
     require(principal, "write", municipality.id)
-    assets = read_table(assets_file, required=("asset_id", "type"), text_columns=("asset_id", "type", "service", "status", "name"))
-    dependencies = read_table(dependencies_file, required=("supplier", "consumer"), text_columns=("supplier", "consumer", "kind", "group"))
+    assets = read_table(
+        assets_file,
+        required=("asset_id", "type"),
+        text_columns=("asset_id", "type", "service", "status", "name"),
+    )
+    dependencies = read_table(
+        dependencies_file,
+        required=("supplier", "consumer"),
+        text_columns=("supplier", "consumer", "kind", "group"),
+    )
     stored, _ = _tables(session, municipality)
     combined = pd.concat([stored[~stored["asset_id"].isin(assets["asset_id"])], assets], ignore_index=True)
     try:
         Network.from_tables(
-            combined[[c for c in combined.columns if c in ASSET_COLUMNS and c != "capacity"]].dropna(axis=1, how="all"),
+            combined[[c for c in combined.columns if c in ASSET_COLUMNS and c != "capacity"]].dropna(
+                axis=1, how="all"
+            ),
             dependencies,
         )
     except ValidationError as error:
@@ -242,7 +276,9 @@ def damaged_keys(session: Session, principal: Principal, municipality: Municipal
     require(principal, "read", municipality.id)
     by_status = set(
         session.scalars(
-            select(Asset.key).where(Asset.municipality_id == municipality.id, Asset.status.in_(("damaged", "destroyed")))
+            select(Asset.key).where(
+                Asset.municipality_id == municipality.id, Asset.status.in_(("damaged", "destroyed"))
+            )
         )
     )
     by_ledger = set(
@@ -268,9 +304,17 @@ def what_if(
     failed = list(failed) if failed else damaged_keys(session, principal, municipality)
     unknown = sorted(set(failed) - set(network.asset_ids))
     if unknown:
-        raise ValidationError(f"`failed` must name assets of this municipality; unknown: {', '.join(unknown[:10])}")
+        raise ValidationError(
+            f"`failed` must name assets of this municipality; unknown: {', '.join(unknown[:10])}"
+        )
     result = cascade(network, failed, horizon_hours=horizon_hours)
-    times = sorted({0.0, horizon_hours, *[float(t) for t in result.failure_time if math.isfinite(t) and t <= horizon_hours]})
+    times = sorted(
+        {
+            0.0,
+            horizon_hours,
+            *[float(t) for t in result.failure_time if math.isfinite(t) and t <= horizon_hours],
+        }
+    )
     timeline = result.timeline(times)
     down = result.failure_time[result.failure_time <= horizon_hours].sort_values()
     return _clean(
@@ -284,10 +328,19 @@ def what_if(
 
 
 def _store(
-    session: Session, principal: Principal, municipality: Municipality, domain: str, parameters: dict[str, Any], results: dict[str, Any], network: Network
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    domain: str,
+    parameters: dict[str, Any],
+    results: dict[str, Any],
+    network: Network,
 ) -> AnalysisRun:
     assets, dependencies = _tables(session, municipality)
-    canonical = {"assets": assets.to_dict(orient="records"), "dependencies": dependencies.to_dict(orient="records")}
+    canonical = {
+        "assets": assets.to_dict(orient="records"),
+        "dependencies": dependencies.to_dict(orient="records"),
+    }
     digest = hashlib.sha256(json.dumps(_clean(canonical), sort_keys=True, default=str).encode()).hexdigest()
     row = AnalysisRun(
         municipality_id=municipality.id,
@@ -301,12 +354,25 @@ def _store(
     )
     session.add(row)
     session.flush()
-    audit.record(session, principal, "analyze", "analysis_run", entity_id=row.id, municipality_id=municipality.id, details={"domain": domain})
+    audit.record(
+        session,
+        principal,
+        "analyze",
+        "analysis_run",
+        entity_id=row.id,
+        municipality_id=municipality.id,
+        details={"domain": domain},
+    )
     return row
 
 
 def run_criticality(
-    session: Session, principal: Principal, municipality: Municipality, *, horizon_hours: float = 0.0, pairs: int = 15
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    horizon_hours: float = 0.0,
+    pairs: int = 15,
 ) -> AnalysisRun:
     """Rank assets by the population and services lost if each fails (and the worst pairs); stored."""
     require(principal, "write", municipality.id)
@@ -316,7 +382,15 @@ def run_criticality(
         "ranking": result.ranking.reset_index().to_dict(orient="records"),
         "pairs": result.pairs.to_dict(orient="records"),
     }
-    return _store(session, principal, municipality, "infrastructure-criticality", {"horizon_hours": horizon_hours, "pairs": pairs}, results, network)
+    return _store(
+        session,
+        principal,
+        municipality,
+        "infrastructure-criticality",
+        {"horizon_hours": horizon_hours, "pairs": pairs},
+        results,
+        network,
+    )
 
 
 def run_restoration(
@@ -340,13 +414,17 @@ def run_restoration(
         "schedule": plan.schedule.to_dict(orient="records"),
         "served": plan.served.to_dict(orient="records"),
         "objective": plan.objective,
-        "unscheduled": plan.unscheduled.to_dict(orient="records") if hasattr(plan.unscheduled, "to_dict") else list(plan.unscheduled),
+        "unscheduled": plan.unscheduled.to_dict(orient="records")
+        if hasattr(plan.unscheduled, "to_dict")
+        else list(plan.unscheduled),
     }
     params = {"crews": crews, "budget": budget, "method": method, "damaged": targets}
     return _store(session, principal, municipality, "infrastructure-restoration", params, results, network)
 
 
-def latest_run(session: Session, principal: Principal, municipality: Municipality, domain: str) -> AnalysisRun | None:
+def latest_run(
+    session: Session, principal: Principal, municipality: Municipality, domain: str
+) -> AnalysisRun | None:
     """The latest stored infrastructure analysis of a kind (readers and up)."""
     require(principal, "read", municipality.id)
     return session.scalar(
@@ -358,7 +436,13 @@ def latest_run(session: Session, principal: Principal, municipality: Municipalit
 
 
 def release_field(
-    session: Session, principal: Principal, municipality: Municipality, key: str, field: str, *, released: bool = True
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    key: str,
+    field: str,
+    *,
+    released: bool = True,
 ) -> list[str]:
     """Release (or withdraw) one restricted field of one asset for everyone who may read the workspace (admins)."""
     require(principal, "admin", municipality.id)
@@ -370,5 +454,13 @@ def release_field(
     fields = set(asset.released or [])
     fields = fields | {field} if released else fields - {field}
     asset.released = sorted(fields)
-    audit.record(session, principal, "release" if released else "withdraw", "asset", entity_id=key, municipality_id=municipality.id, details={"field": field})
+    audit.record(
+        session,
+        principal,
+        "release" if released else "withdraw",
+        "asset",
+        entity_id=key,
+        municipality_id=municipality.id,
+        details={"field": field},
+    )
     return asset.released

@@ -26,9 +26,14 @@ _SERVICE_COLORS = {
 }
 
 
-def ledger_figure(by_sector: Sequence[Mapping[str, Any]], titles: Mapping[str, str], *, _: Gettext) -> dict[str, Any]:
+def ledger_figure(
+    by_sector: Sequence[Mapping[str, Any]], titles: Mapping[str, str], *, _: Gettext
+) -> dict[str, Any]:
     """Horizontal stacked bars: damage, losses and needs by sector, in million UAH."""
-    sectors = sorted({str(r["sector"]) for r in by_sector}, key=lambda s: -sum(float(r.get("total", 0) or 0) for r in by_sector if r["sector"] == s))
+    sectors = sorted(
+        {str(r["sector"]) for r in by_sector},
+        key=lambda s: -sum(float(r.get("total", 0) or 0) for r in by_sector if r["sector"] == s),
+    )
     names = {"damage": _("Damage"), "loss": _("Losses"), "need": _("Needs")}
     traces = []
     for kind, color in KIND_COLORS.items():
@@ -63,7 +68,10 @@ def radar_figure(
     colors = ["#8d99ae", "#1f5fa8"]
     traces = []
     for i, (name, values) in enumerate(series[-2:]):
-        closed = [*(v if v is not None else 0 for v in values), values[0] if values and values[0] is not None else 0]
+        closed = [
+            *(v if v is not None else 0 for v in values),
+            values[0] if values and values[0] is not None else 0,
+        ]
         traces.append(
             {
                 "type": "scatterpolar",
@@ -87,7 +95,11 @@ def radar_figure(
 
 
 def graph_figure(
-    assets: Sequence[Mapping[str, Any]], dependencies: Sequence[Mapping[str, Any]], *, down: Mapping[str, float] | None = None, _: Gettext
+    assets: Sequence[Mapping[str, Any]],
+    dependencies: Sequence[Mapping[str, Any]],
+    *,
+    down: Mapping[str, float] | None = None,
+    _: Gettext,
 ) -> dict[str, Any]:
     """The dependency graph: suppliers left, consumers right (layers by longest supply chain), coloured by service.
 
@@ -131,11 +143,17 @@ def graph_figure(
                 "name": service,
                 "x": [pos[n][0] for n in nodes],
                 "y": [pos[n][1] for n in nodes],
-                "text": [f"{n} {info[n].get('name', '')}" + (f" — {_('down after')} {down[n]:g} h" if n in down else "") for n in nodes],
+                "text": [
+                    f"{n} {info[n].get('name', '')}"
+                    + (f" — {_('down after')} {down[n]:g} h" if n in down else "")
+                    for n in nodes
+                ],
                 "hoverinfo": "text",
                 "marker": {
                     "color": _SERVICE_COLORS.get(service, "#555"),
-                    "size": [8 + 3 * math.log10(1 + float(info[n].get("population_served") or 0)) for n in nodes],
+                    "size": [
+                        8 + 3 * math.log10(1 + float(info[n].get("population_served") or 0)) for n in nodes
+                    ],
                     "symbol": ["x" if n in down else "circle" for n in nodes],
                     "line": {"width": 1, "color": "#fff"},
                 },
@@ -154,7 +172,9 @@ def graph_figure(
     }
 
 
-def timeline_figure(timeline: Sequence[Mapping[str, Any]], *, x_key: str, x_title: str, _: Gettext) -> dict[str, Any]:
+def timeline_figure(
+    timeline: Sequence[Mapping[str, Any]], *, x_key: str, x_title: str, _: Gettext
+) -> dict[str, Any]:
     """Population cut by service over time (stacked areas as steps)."""
     skip = {x_key, "assets_down", "total", "population_cut", "day", "hours"}
     services = [k for k in (timeline[0].keys() if timeline else []) if k not in skip]

@@ -312,19 +312,21 @@ def validate_entries(entries: pd.DataFrame, *, file: str = "entries") -> pd.Data
     readers: dict[str, tuple[Any, str]] = {
         "sector": (lambda v: _as_word(v, codes), f"an RDNA sector code ({', '.join(codes)})"),
         "kind": (lambda v: _as_word(v, KINDS, _KIND_ALIASES), _one_of(KINDS)),
-        "amount": (lambda v: (x if (x := _as_float(v)) is not None and x >= 0 else None), "a number >= 0"),
+        "amount": (lambda v: x if (x := _as_float(v)) is not None and x >= 0 else None, "a number >= 0"),
         "currency": (_as_code, "an ISO 4217 currency code of three letters such as 'UAH'"),
         "valuation_date": (_as_date, "a date such as '2024-01-31' or '31.01.2024'"),
     }
     n = len(frame)
     columns: dict[str, list[Any]] = {}
     for name, (reader, expected) in readers.items():
-        columns[name] = [None] * n if name in absent else _read_column(frame, name, reader, expected, file, issues)
+        columns[name] = (
+            [None] * n if name in absent else _read_column(frame, name, reader, expected, file, issues)
+        )
     optional: dict[str, tuple[Any, str]] = {
         "source": (_as_text, "text"),
         "confidence": (lambda v: _as_word(v, CONFIDENCE), _one_of(CONFIDENCE) + " or empty"),
         "asset_id": (_as_text, "text"),
-        "bbb_factor": (lambda v: (x if (x := _as_float(v)) is not None and x >= 1 else None), "a number >= 1"),
+        "bbb_factor": (lambda v: x if (x := _as_float(v)) is not None and x >= 1 else None, "a number >= 1"),
         "term": (lambda v: _as_word(v, TERMS), _one_of(TERMS) + " or empty"),
         "description": (_as_text, "text"),
     }
@@ -350,7 +352,13 @@ def validate_entries(entries: pd.DataFrame, *, file: str = "entries") -> pd.Data
         term = columns["term"][position]
         if term is not None:
             issues.append(
-                ImportIssue(file, position + 2, "term", "empty (a term applies to needs only)", f"{term!r} on a {kind}")
+                ImportIssue(
+                    file,
+                    position + 2,
+                    "term",
+                    "empty (a term applies to needs only)",
+                    f"{term!r} on a {kind}",
+                )
             )
     if issues:
         raise ImportValidationError(issues)
@@ -375,12 +383,14 @@ def _validate_rates(rates: pd.DataFrame) -> pd.DataFrame:
     absent = _missing_columns(frame, RATE_COLUMNS, "rates", issues)
     if absent:
         raise ImportValidationError(issues)
-    currency = _read_column(frame, "currency", _as_code, "an ISO 4217 currency code such as 'USD'", "rates", issues)
+    currency = _read_column(
+        frame, "currency", _as_code, "an ISO 4217 currency code such as 'USD'", "rates", issues
+    )
     date = _read_column(frame, "date", _as_date, "a date such as '2024-01-31'", "rates", issues)
     rate = _read_column(
         frame,
         "rate",
-        lambda v: (x if (x := _as_float(v)) is not None and x > 0 else None),
+        lambda v: x if (x := _as_float(v)) is not None and x > 0 else None,
         "a number > 0 (units of the target currency per unit)",
         "rates",
         issues,
@@ -396,7 +406,8 @@ def _validate_rates(rates: pd.DataFrame) -> pd.DataFrame:
     if clash.any():
         first = table[clash].iloc[0]
         values = table.loc[
-            clash & (table["currency"] == first["currency"]) & (table["rate_date"] == first["rate_date"]), "rate"
+            clash & (table["currency"] == first["currency"]) & (table["rate_date"] == first["rate_date"]),
+            "rate",
         ].tolist()
         raise ValidationError(
             "`rates` must have one rate per currency and date; got "

@@ -26,7 +26,9 @@ def _sector_titles(locale: str) -> dict[str, str]:
     return dict(zip(sectors["code"], sectors[column], strict=True))
 
 
-def _ledger_context(request: Request, db: DbSession, principal: CurrentPrincipal, code: str) -> dict[str, Any]:
+def _ledger_context(
+    request: Request, db: DbSession, principal: CurrentPrincipal, code: str
+) -> dict[str, Any]:
     municipality = profile.get_municipality(db, principal, code)
     locale = locale_of(request)
     tr = translator(locale)
@@ -94,7 +96,9 @@ def _radar(history: list[assessment.AssessmentView], locale: str, tr: Any) -> di
     series = []
     for view in same[-2:]:
         table = view.result.by_dimension
-        series.append((view.assessed_on.isoformat(), [None if v != v else float(v) for v in table["score"].tolist()]))
+        series.append(
+            (view.assessed_on.isoformat(), [None if v != v else float(v) for v in table["score"].tolist()])
+        )
     return radar_figure(dims, series, _=tr.gettext)
 
 
@@ -109,7 +113,9 @@ def resilience_page(request: Request, db: DbSession, principal: CurrentPrincipal
         "history": history,
         "latest": history[-1] if history else None,
         "figure": _radar(history, locale, tr),
-        "comparison": assessment.comparison([h for h in history if history and h.framework.id == history[-1].framework.id]),
+        "comparison": assessment.comparison(
+            [h for h in history if history and h.framework.id == history[-1].framework.id]
+        ),
         "frameworks": assessment.frameworks(),
         "can_write": principal.can("write", municipality.id),
     }
@@ -128,7 +134,13 @@ def resilience_form(
     return render(
         request,
         "assessment/resilience_form.html",
-        {"municipality": municipality, "framework": chosen, "frameworks": frameworks, "previous": previous, "today": dt.date.today().isoformat()},
+        {
+            "municipality": municipality,
+            "framework": chosen,
+            "frameworks": frameworks,
+            "previous": previous,
+            "today": dt.date.today().isoformat(),
+        },
         principal=principal,
     )
 

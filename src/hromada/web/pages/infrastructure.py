@@ -20,7 +20,12 @@ router = APIRouter()
 
 
 def _context(
-    request: Request, db: DbSession, principal: CurrentPrincipal, code: str, failed: list[str] | None, horizon: float
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    code: str,
+    failed: list[str] | None,
+    horizon: float,
 ) -> dict[str, Any]:
     municipality = profile.get_municipality(db, principal, code)
     tr = translator(locale_of(request))
@@ -39,12 +44,18 @@ def _context(
     dependencies = infrastructure.dependency_rows(db, principal, municipality)
     damaged = infrastructure.damaged_keys(db, principal, municipality)
     context["damaged"] = damaged
-    scenario = infrastructure.what_if(db, principal, municipality, failed or damaged or None, horizon_hours=horizon) if (failed or damaged) else None
+    scenario = (
+        infrastructure.what_if(db, principal, municipality, failed or damaged or None, horizon_hours=horizon)
+        if (failed or damaged)
+        else None
+    )
     context["scenario"] = scenario
     down = {d["asset_id"]: d["hours"] for d in scenario["down"]} if scenario else {}
     context["figures"] = {"graph": graph_figure(assets, dependencies, down=down, _=tr.gettext)}
     if scenario:
-        context["figures"]["cascade"] = timeline_figure(scenario["timeline"], x_key="hours", x_title=tr.gettext("hours after the failure"), _=tr.gettext)
+        context["figures"]["cascade"] = timeline_figure(
+            scenario["timeline"], x_key="hours", x_title=tr.gettext("hours after the failure"), _=tr.gettext
+        )
     critical = infrastructure.latest_run(db, principal, municipality, "infrastructure-criticality")
     context["criticality"] = critical.results if critical else None
     restoration = infrastructure.latest_run(db, principal, municipality, "infrastructure-restoration")
@@ -52,7 +63,9 @@ def _context(
         context["restoration"] = restoration.results
         context["restoration_parameters"] = restoration.parameters
         context["figures"]["gantt"] = gantt_figure(restoration.results["schedule"], _=tr.gettext)
-        context["figures"]["served"] = timeline_figure(restoration.results["served"], x_key="day", x_title=tr.gettext("days from today"), _=tr.gettext)
+        context["figures"]["served"] = timeline_figure(
+            restoration.results["served"], x_key="day", x_title=tr.gettext("days from today"), _=tr.gettext
+        )
     context["names"] = {a["asset_id"]: a["name"] for a in assets}
     return context
 
@@ -68,7 +81,12 @@ def infrastructure_page(
     failed = request.query_params.getlist("fail") or None
     if not 0 <= horizon <= 24 * 30:
         raise ValidationError("`horizon` must be between 0 and 720 hours")
-    return render(request, "infrastructure/page.html", _context(request, db, principal, code, failed, horizon), principal=principal)
+    return render(
+        request,
+        "infrastructure/page.html",
+        _context(request, db, principal, code, failed, horizon),
+        principal=principal,
+    )
 
 
 @router.post("/municipalities/{code}/infrastructure/criticality")
@@ -103,7 +121,10 @@ async def network_import(
     dependencies_file: Annotated[UploadFile, File()],
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
-    async with saved_upload(request, assets_file) as assets_path, saved_upload(request, dependencies_file) as deps_path:
+    async with (
+        saved_upload(request, assets_file) as assets_path,
+        saved_upload(request, dependencies_file) as deps_path,
+    ):
         infrastructure.import_network(db, principal, municipality, assets_path, deps_path)
     db.commit()
     return RedirectResponse(f"/municipalities/{code}/infrastructure", status_code=303)
