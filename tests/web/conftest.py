@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +30,17 @@ PASSWORD = "correct-horse-battery"
 CODE_A = "UA63120000000011111"
 CODE_B = "UA46060000000022222"
 ROLES = ("facilitator", "admin", "editor", "viewer", "outsider")
+
+ASSETS_CSV = (
+    b"asset_id,name,type,population_served,backup_hours,status,latitude,longitude,weakness\n"
+    b"PS-01,Substation 1,substation,20000,0,operational,48.51,35.01,single transformer\n"
+    b"WP-01,Pump 1,water_pumping,15000,6,damaged,48.52,35.02,\n"
+    b"HOSP-01,Hospital,hospital,30000,24,operational,48.53,35.03,no spare generator\n"
+)
+DEPENDENCIES_CSV = b"supplier,consumer,kind\nPS-01,WP-01,power\nPS-01,HOSP-01,power\nWP-01,HOSP-01,water\n"
+LEDGER_CSV = b"sector,kind,amount,currency,valuation_date,source,confidence,asset_id\nenergy,damage,1500000,UAH,2024-02-23,act,high,WP-01\n"
+EVIDENCE = (b"commission act", "act.pdf")
+EVIDENCE_NAME = hashlib.sha256(EVIDENCE[0]).hexdigest()[:16] + "-act.pdf"
 
 
 @dataclass
@@ -75,6 +89,27 @@ def _stats(code: str) -> object:
     )
 
 
+def _assessment_data(session: Session, settings: Settings, municipality: object) -> None:
+    """Assets, dependencies, a ledger entry, an assessment with an evidence file and a criticality run."""
+    import pandas as pd
+
+    from hromada.services import assessment, infrastructure
+
+    assets = pd.read_csv(io.BytesIO(ASSETS_CSV), dtype={"asset_id": str})
+    deps = pd.read_csv(io.BytesIO(DEPENDENCIES_CSV))
+    infrastructure.save_network(session, municipality, assets, deps)  # type: ignore[arg-type]
+    assessment.save_ledger(
+        session, municipality, pd.read_csv(io.BytesIO(LEDGER_CSV), dtype={"asset_id": str})
+    )  # type: ignore[arg-type]
+    principal = system_principal()
+    assessment.save_assessment(
+        session, settings, principal, municipality,  # type: ignore[arg-type]
+        framework="hromada-wartime-resilience", assessed_on=dt.date(2026, 1, 15), assessor="fixture",
+        scores={}, evidence={}, files={"gov.lead": (EVIDENCE[1], EVIDENCE[0])},
+    )  # fmt: skip
+    infrastructure.run_criticality(session, principal, municipality)  # type: ignore[arg-type]
+
+
 def _reference_panel(session: Session, settings: Settings) -> None:
     """A small synthetic national panel (NACE divisions, two years) registered as the reference dataset."""
     panel = generate_panel(level="division", years=(2020, 2021))
@@ -117,6 +152,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
         principal = system_principal()
         for municipality in (a, b):
             economy.analyze(s, settings, principal, municipality)
+            _assessment_data(s, settings, municipality)
     engine.dispose()
     app = create_app(settings)
     yield Workspace(app=app, tokens=tokens, data_dir=data_dir)

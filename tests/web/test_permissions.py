@@ -13,7 +13,17 @@ from sqlalchemy import func, select
 
 from hromada.db.engine import make_engine, make_session_factory
 from hromada.db.models import StatisticSeries
-from tests.web.conftest import CODE_A, CODE_B, ROLES, Workspace, csrf_from
+from tests.web.conftest import (
+    ASSETS_CSV,
+    CODE_A,
+    CODE_B,
+    DEPENDENCIES_CSV,
+    EVIDENCE_NAME,
+    LEDGER_CSV,
+    ROLES,
+    Workspace,
+    csrf_from,
+)
 
 WHO = (*ROLES, None)  # None: anonymous
 READERS_A = {"facilitator", "admin", "editor", "viewer"}
@@ -21,11 +31,60 @@ WRITERS_A = {"facilitator", "admin", "editor"}
 GOOD_CSV = b"year,sector_code,measure,value\n2022,10,employment,120\n"
 
 
-# Successful requests that answer with something other than 200.
+# Successful requests that answer with something other than 200 (303: back to the page).
 SUCCESS = {
-    "/municipalities/{code}/economy/analyze": 303,  # back to the economy page
+    "/municipalities/{code}/economy/analyze": 303,
     "/api/v1/municipalities/{code}/economy/analyze": 201,
+    "/municipalities/{code}/resilience/new": 303,
+    "/municipalities/{code}/infrastructure/criticality": 303,
+    "/municipalities/{code}/infrastructure/restoration": 303,
+    "/municipalities/{code}/infrastructure/import": 303,
+    "/municipalities/{code}/infrastructure/release": 303,
+    "/api/v1/municipalities/{code}/resilience": 201,
+    "/api/v1/municipalities/{code}/infrastructure/criticality": 201,
+    "/api/v1/municipalities/{code}/infrastructure/restoration": 201,
 }
+
+# What each unsafe request sends (default: a statistics file as a dry run).
+PAYLOADS = {
+    "/municipalities/{code}/ledger/import": {
+        "data": {"dry_run": "true"},
+        "files": {"file": ("l.csv", LEDGER_CSV, "text/csv")},
+    },
+    "/api/v1/municipalities/{code}/ledger/import": {
+        "params": {"dry_run": "true"},
+        "files": {"file": ("l.csv", LEDGER_CSV, "text/csv")},
+    },
+    "/municipalities/{code}/resilience/new": {
+        "data": {"framework": "hromada-wartime-resilience", "assessed_on": "2026-11-01", "assessor": "test"}
+    },
+    "/api/v1/municipalities/{code}/resilience": {
+        "json": {
+            "framework": "hromada-wartime-resilience",
+            "assessed_on": "2026-11-01",
+            "assessor": "test",
+            "scores": {},
+        }
+    },
+    "/municipalities/{code}/infrastructure/criticality": {"data": {}},
+    "/api/v1/municipalities/{code}/infrastructure/criticality": {},
+    "/municipalities/{code}/infrastructure/restoration": {"data": {"crews": "2"}},
+    "/api/v1/municipalities/{code}/infrastructure/restoration": {"json": {"crews": 2}},
+    "/municipalities/{code}/infrastructure/import": {
+        "data": {},
+        "files": {
+            "assets_file": ("a.csv", ASSETS_CSV, "text/csv"),
+            "dependencies_file": ("d.csv", DEPENDENCIES_CSV, "text/csv"),
+        },
+    },
+    "/municipalities/{code}/infrastructure/release": {
+        "data": {"asset": "PS-01", "field": "weakness", "released": "false"}
+    },
+    "/api/v1/municipalities/{code}/economy/analyze": {},
+    "/municipalities/{code}/economy/analyze": {"data": {}},
+}
+_DEFAULT_API = {"params": {"dry_run": "true"}, "files": {"file": ("x.csv", GOOD_CSV, "text/csv")}}
+_DEFAULT_PAGE = {"data": {"dry_run": "true"}, "files": {"file": ("x.csv", GOOD_CSV, "text/csv")}}
 
 
 def _expect(who: str | None, municipality: str, action: str, *, api: bool, template: str = "") -> int:
@@ -43,6 +102,8 @@ def _expect_base(who: str | None, municipality: str, action: str, *, api: bool) 
         return 404
     if action == "write" and who not in WRITERS_A:
         return 403
+    if action == "admin" and who != "admin":
+        return 403
     return 200
 
 
@@ -59,6 +120,27 @@ MUNICIPALITY_ROUTES = [
     ("POST", "/municipalities/{code}/economy/analyze", "write", False),
     ("GET", "/api/v1/municipalities/{code}/economy", "read", True),
     ("POST", "/api/v1/municipalities/{code}/economy/analyze", "write", True),
+    ("GET", "/municipalities/{code}/ledger", "read", False),
+    ("POST", "/municipalities/{code}/ledger/import", "write", False),
+    ("GET", "/municipalities/{code}/resilience", "read", False),
+    ("GET", "/municipalities/{code}/resilience/new", "write", False),
+    ("POST", "/municipalities/{code}/resilience/new", "write", False),
+    ("GET", "/municipalities/{code}/resilience/evidence/" + EVIDENCE_NAME, "read", False),
+    ("GET", "/municipalities/{code}/infrastructure", "read", False),
+    ("POST", "/municipalities/{code}/infrastructure/criticality", "write", False),
+    ("POST", "/municipalities/{code}/infrastructure/restoration", "write", False),
+    ("POST", "/municipalities/{code}/infrastructure/import", "write", False),
+    ("POST", "/municipalities/{code}/infrastructure/release", "admin", False),
+    ("GET", "/api/v1/municipalities/{code}/ledger", "read", True),
+    ("POST", "/api/v1/municipalities/{code}/ledger/import", "write", True),
+    ("GET", "/api/v1/municipalities/{code}/resilience", "read", True),
+    ("POST", "/api/v1/municipalities/{code}/resilience", "write", True),
+    ("GET", "/api/v1/municipalities/{code}/infrastructure/assets", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/infrastructure/dependencies", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/infrastructure/cascade", "read", True),
+    ("POST", "/api/v1/municipalities/{code}/infrastructure/criticality", "write", True),
+    ("POST", "/api/v1/municipalities/{code}/infrastructure/restoration", "write", True),
+    ("GET", "/api/v1/municipalities/{code}/infrastructure/runs/{kind}", "read", True),
 ]
 # Routes that list or serve everyone's own view, and public routes.
 NETWORK_ROUTES = [
@@ -78,6 +160,7 @@ PUBLIC_ROUTES = {
     ("GET", "/api/v1/docs-assets/{name}"),
     ("GET", "/api/v1/openapi.json"),
     ("GET", "/api/v1/economy/presets"),
+    ("GET", "/api/v1/assessment/frameworks"),
 }
 
 
@@ -114,7 +197,7 @@ def _count(workspace: Workspace) -> int:
 def test_municipality_routes(
     workspace: Workspace, who: str | None, code: str, method: str, template: str, action: str, api: bool
 ) -> None:
-    path = template.format(code=code)
+    path = template.format(code=code, kind="criticality")
     expected = _expect(who, code, action, api=api, template=template)
     before = _count(workspace)
     if api:
@@ -123,27 +206,25 @@ def test_municipality_routes(
         if method == "GET":
             response = client.get(path, headers=headers)
         else:
-            response = client.post(
-                path,
-                headers=headers,
-                params={"dry_run": "true"},
-                files={"file": ("x.csv", GOOD_CSV, "text/csv")},
-            )
+            response = client.post(path, headers=headers, **PAYLOADS.get(template, _DEFAULT_API))  # type: ignore[arg-type]
     else:
         client = workspace.client(who)
         if method == "GET":
             response = client.get(path)
         else:
             token = csrf_from(client.get("/login", follow_redirects=True).text)
-            response = client.post(
-                path,
-                data={"csrf_token": token, "dry_run": "true"},
-                files={"file": ("x.csv", GOOD_CSV, "text/csv")},
-            )
+            payload = {
+                k: (dict(v) if isinstance(v, dict) else v)
+                for k, v in PAYLOADS.get(template, _DEFAULT_PAGE).items()
+            }
+            payload["data"] = {**payload.get("data", {}), "csrf_token": token}
+            response = client.post(path, **payload)  # type: ignore[arg-type]
     assert response.status_code == expected, (who, path, response.text[:300])
     if expected == 303:
-        target = "/login" if who is None else path.removesuffix("/analyze")
-        assert response.headers["location"].startswith(target)
+        if who is None:
+            assert response.headers["location"].startswith("/login")
+        else:
+            assert response.headers["location"].startswith(f"/municipalities/{code}/")
     if expected != 200:
         # Nothing of the other municipality leaks into the answer.
         assert "Бета" not in response.text and "Beta" not in response.text

@@ -103,6 +103,9 @@ class Indicator:
     weight: float = 1.0
     evidence_hint: dict[str, str] = field(default_factory=dict)
 
+    def __hash__(self) -> int:
+        return hash((self.id, self.weight))
+
 
 @dataclass(frozen=True)
 class Dimension:
@@ -127,6 +130,9 @@ class Dimension:
     weight: float
     indicators: tuple[Indicator, ...]
     description: dict[str, str] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.weight, self.indicators))
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,9 @@ class Framework:
     dimensions: tuple[Dimension, ...]
     source: str = ""
     description: dict[str, str] = field(default_factory=dict)
+
+    def __hash__(self) -> int:  # the dictionaries are not hashable; id and version identify a framework
+        return hash((self.id, self.version))
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
@@ -299,8 +308,9 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def fail(self, path: str, expected: str, got: object) -> None:
-        shown = repr(got) if isinstance(got, str) else _describe(got)
+    def fail(self, path: str, expected: str, got: object, *, described: bool = False) -> None:
+        """Record a problem; ``got`` is a value (quoted here) or, with ``described``, words about it."""
+        shown = str(got) if described else repr(got) if isinstance(got, str) else _describe(got)
         self.problems.append(f"`{path}` must be {expected}; got {shown}")
 
     def mapping(self, value: object, path: str, required: tuple[str, ...], optional: tuple[str, ...]) -> bool:
@@ -309,11 +319,15 @@ class _Reader:
             return False
         for key in required:
             if key not in value:
-                self.fail(path, f"a mapping with the key {key!r}", f"keys {sorted(map(str, value))}")
+                self.fail(
+                    path, f"a mapping with the key {key!r}", f"keys {sorted(map(str, value))}", described=True
+                )
         unknown = [key for key in value if key not in required + optional]
         if unknown:
             allowed = ", ".join(required + optional)
-            self.fail(path, f"a mapping with only the keys {allowed}", f"unknown keys {unknown!r}")
+            self.fail(
+                path, f"a mapping with only the keys {allowed}", f"unknown keys {unknown!r}", described=True
+            )
         return True
 
     def identifier(self, value: object, path: str) -> str:
@@ -339,12 +353,22 @@ class _Reader:
         result: dict[str, str] = {}
         for language, text in value.items():
             if not isinstance(language, str) or not _LANGUAGE_RE.match(language):
-                self.fail(f"{path}", "keyed by language codes such as 'uk', 'en', 'de'", f"key {language!r}")
+                self.fail(
+                    path,
+                    "keyed by language codes such as 'uk', 'en', 'de'",
+                    f"key {language!r}",
+                    described=True,
+                )
                 continue
             result[language] = self.text(text, f"{path}.{language}")
         missing = [language for language in REQUIRED_LANGUAGES if language not in value]
         if missing and (value or not optional):
-            self.fail(path, "texts in at least English (en) and Ukrainian (uk)", f"no {', '.join(missing)}")
+            self.fail(
+                path,
+                "texts in at least English (en) and Ukrainian (uk)",
+                f"no {', '.join(missing)}",
+                described=True,
+            )
         return result
 
     def weight(self, value: object, path: str) -> float:
@@ -410,7 +434,7 @@ class _Reader:
         for key, texts in value.items():
             point = int(key) if isinstance(key, str) and re.fullmatch(r"-?\d+", key.strip()) else key
             if isinstance(point, bool) or not isinstance(point, int):
-                self.fail("scale_labels", "keyed by integer scale points", f"key {key!r}")
+                self.fail("scale_labels", "keyed by integer scale points", f"key {key!r}", described=True)
                 continue
             if low is not None and high is not None and not low <= point <= high:
                 self.fail(f"scale_labels[{point}]", f"a point of the scale {low}-{high}", point)
@@ -419,9 +443,14 @@ class _Reader:
 
     def unique(self, ids: list[str], path: str) -> None:
         seen: set[str] = set()
-        duplicates = sorted({item for item in ids if item and (item in seen or seen.add(item))})
+        repeated: set[str] = set()
+        for item in ids:
+            if item in seen:
+                repeated.add(item)
+            seen.add(item)
+        duplicates = sorted(item for item in repeated if item)
         if duplicates:
-            self.fail(path, "unique", f"duplicates {duplicates!r}")
+            self.fail(path, "unique", f"duplicates {duplicates!r}", described=True)
 
     def framework(self, data: object) -> Framework:
         required = ("id", "version", "title", "scale_min", "scale_max", "dimensions")
@@ -491,7 +520,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 "while reading a mapping",

@@ -302,4 +302,4 @@ def group_title(group: str, locale: str = "uk") -> str:
     """
     if group not in _GROUP_TITLES:
         raise ValidationError(f"`group` must be one of {', '.join(GROUPS)}; got {group!r}")
-    return _GROUP_TITLES[group][_language(locale)]  # type: ignore[index]
+    return _GROUP_TITLES[group][_language(locale)]

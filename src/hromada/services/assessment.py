@@ -171,7 +171,7 @@ def save_ledger(
                 valuation_date=pd.Timestamp(record["valuation_date"]).date(),
                 source=str(record.get("source") or ""),
                 confidence=str(record.get("confidence") or "medium"),
-                asset_id=keys.get(key) if has_key else None,
+                asset_id=keys.get(str(key)) if has_key else None,
                 bbb_factor=float(record.get("bbb_factor") or 1.0),
                 term=None if not isinstance(record.get("term"), str) else str(record["term"]),
                 description=str(record.get("description") or ""),
@@ -202,8 +202,8 @@ def import_ledger(
         raise ImportValidationError(issues, total=error.total) from None
     keys = set(session.scalars(select(Asset.key).where(Asset.municipality_id == municipality.id)))
     unknown = [
-        ImportIssue(file=path.name, row=int(i) + 2, column="asset_id", expected="an asset of this municipality", got=str(k))
-        for i, k in entries["asset_id"].items()
+        ImportIssue(file=path.name, row=position + 2, column="asset_id", expected="an asset of this municipality", got=str(k))
+        for position, k in enumerate(entries["asset_id"].tolist())
         if isinstance(k, str) and k and k not in keys
     ] if "asset_id" in entries else []  # fmt: skip
     if unknown:
@@ -236,7 +236,10 @@ def ledger_rollup(session: Session, principal: Principal, municipality: Municipa
         return {"empty": True}
     rates = rates_frame(session, principal, municipality)
     result = rollup(entries.drop(columns=["id"]), rates if not rates.empty else None, target="UAH")
-    return _clean({"empty": False, **result.as_dict()})
+    summary = {k: v for k, v in result.as_dict().items() if k != "entries"}
+    summary["needs_by_term"] = [t for t in summary.get("needs_by_term", []) if t.get("amount")]
+    cleaned: dict[str, Any] = _clean({"empty": False, **summary})
+    return cleaned
 
 
 # --------------------------------------------------------------------------------------------------------

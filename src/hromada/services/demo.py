@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -79,7 +80,7 @@ def _ensure_user(session: Session, email: str, *, facilitator: bool, full_name: 
     return user
 
 
-def _seed_assessment_data(session: Session, municipality: Municipality, row: dict[str, Any]) -> None:
+def _seed_assessment_data(session: Session, municipality: Municipality, row: Mapping[Hashable, Any]) -> None:
     """A synthetic asset network, damage ledger and stated rates, once (an edited demo is left alone)."""
     from hromada.data.demo_infrastructure import DEMO_RATES, demo_infrastructure, demo_ledger
     from hromada.db.models import Asset, LedgerEntry

@@ -118,6 +118,7 @@ def _tables(session: Session, municipality: Municipality) -> tuple[pd.DataFrame,
         [{"asset_id": a.key, **{c: getattr(a, c) for c in ASSET_COLUMNS[1:]}} for a in assets],
         columns=list(ASSET_COLUMNS),
     )
+    frame["service"] = frame["service"].replace("", None)
     keys = {a.id: a.key for a in assets}
     deps = session.execute(
         select(
@@ -317,7 +318,7 @@ def what_if(
     )
     timeline = result.timeline(times)
     down = result.failure_time[result.failure_time <= horizon_hours].sort_values()
-    return _clean(
+    scenario: dict[str, Any] = _clean(
         {
             "failed": failed,
             "horizon_hours": horizon_hours,
@@ -325,6 +326,7 @@ def what_if(
             "down": [{"asset_id": k, "hours": float(v)} for k, v in down.items()],
         }
     )
+    return scenario
 
 
 def _store(

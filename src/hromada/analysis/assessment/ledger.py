@@ -60,7 +60,7 @@ _CURRENCY_RE: Final = re.compile(r"^[A-Z]{3}$")
 _ISO_DATE_RE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}([T ].*)?$")
 _DOTTED_DATE_RE: Final = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _KIND_ALIASES: Final[dict[str, str]] = {"damages": "damage", "losses": "loss", "needs": "need"}
-_DATE_DTYPE: Final[str] = "datetime64[ns]"
+_DATE_DTYPE: Final = "datetime64[ns]"
 
 
 # ------------------------------------------------------------------------------------------------ result
@@ -119,7 +119,9 @@ class LedgerRollup:
                 for sector, row in self.by_sector.iterrows()
             ],
             "by_group": [{"group": str(group), **amounts(row)} for group, row in self.by_group.iterrows()],
-            "needs_by_term": {str(term): float(value) for term, value in self.needs_by_term.items()},
+            "needs_by_term": [
+                {"term": str(term), "amount": float(value)} for term, value in self.needs_by_term.items()
+            ],
             "rates_used": [
                 {
                     "currency": str(row["currency"]),
@@ -302,8 +304,9 @@ def validate_entries(entries: pd.DataFrame, *, file: str = "entries") -> pd.Data
     ...     {"sector": ["housing"], "kind": ["Damage"], "amount": [1.5e6], "currency": ["uah"],
     ...      "valuation_date": ["2024-01-31"]}
     ... )
-    >>> validate_entries(table).loc[0, ["kind", "currency", "bbb_factor"]].tolist()
-    ['damage', 'UAH', 1.0]
+    >>> row = validate_entries(table).iloc[0]
+    >>> row["kind"], row["currency"], float(row["bbb_factor"])
+    ('damage', 'UAH', 1.0)
     """
     frame = _check_frame(entries, "entries")
     issues: list[ImportIssue] = []
@@ -423,6 +426,10 @@ def _target(target: str) -> str:
     return code
 
 
+def _iso(day: object) -> str:
+    return pd.Timestamp(str(day)).date().isoformat()
+
+
 def _rows(labels: Iterable[Hashable]) -> str:
     numbers = [str(label) for label in labels]
     return ("row " if len(numbers) == 1 else "rows ") + ", ".join(numbers)
@@ -503,7 +510,7 @@ def convert(entries: pd.DataFrame, rates: pd.DataFrame, *, target: str = "UAH") 
         absent = merged[merged["rate"].isna()]
         if not absent.empty:
             gaps = [
-                f"{currency} on or before {day.date().isoformat()} ({_rows(group['position'] + 2)})"
+                f"{currency} on or before {_iso(day)} ({_rows(group['position'] + 2)})"
                 for (currency, day), group in absent.groupby(["currency", "valuation_date"], sort=True)
             ]
             raise ValidationError(
