@@ -79,10 +79,12 @@ def test_options() -> None:
     only = criticality(network, candidates=["S2", "P"], pairs=0)
     assert list(only.ranking.index) == ["P", "S2"] and only.pairs.empty
     assert list(only.centrality.index) == ["S2", "P"]
-    # The top two by single loss are H and S1; by population at risk S1 (38,600) and S2 (30,000).
-    by_loss = criticality(network, horizon_hours=24, pairs=2)
-    assert set(by_loss.pairs.iloc[0][["first", "second"]]) == {"H", "S1"}
-    at_risk = criticality(network, horizon_hours=24, pairs=2, pair_basis="at_risk")
+    # The top three by single loss are H, S1 and P: the redundant S2 (0 alone) is not among them. By
+    # population at risk they are S1 (38,600), H and S2 (30,000 each; H first on its single loss).
+    by_loss = criticality(network, horizon_hours=24, pairs=3)
+    pairs = {frozenset(p) for p in by_loss.pairs[["first", "second"]].itertuples(index=False)}
+    assert pairs == {frozenset({"H", "S1"}), frozenset({"H", "P"}), frozenset({"S1", "P"})}
+    at_risk = criticality(network, horizon_hours=24, pairs=3, pair_basis="at_risk")
     assert set(at_risk.pairs.iloc[0][["first", "second"]]) == {"S1", "S2"}
     between = criticality(network, betweenness=True).centrality["betweenness"]
     expected = nx.betweenness_centrality(network.to_networkx())

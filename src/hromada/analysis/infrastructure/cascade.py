@@ -64,11 +64,15 @@ class CascadeResult:
     def down_at(self, t: float | None = None) -> pd.Index:
         """The assets down at ``t`` hours (default: the horizon), in the order they went down.
 
-        An asset is down at ``t`` when its failure time is ``<= t``.
+        An asset is down at ``t`` when its (finite) failure time is ``<= t``.
         """
         times = self.failure_time
-        down = times[times <= self._time(t)]
+        down = times[self._mask(t)]
         return down.sort_values(kind="stable").index
+
+    def _mask(self, t: float | None) -> np.ndarray:  # type: ignore[type-arg]
+        times = self.failure_time.to_numpy()
+        return np.asarray(np.isfinite(times) & (times <= self._time(t)))
 
     def population_cut(self, t: float | None = None) -> pd.Series[float]:
         """People without each service at ``t`` hours (default: the horizon), indexed by service.
@@ -76,8 +80,7 @@ class CascadeResult:
         The sum of ``population_served`` of the down assets of each service. Service areas of different
         services overlap, so the total over services counts person-services, not people.
         """
-        mask = (self.failure_time <= self._time(t)).to_numpy()
-        cut = population_by_service(self.network, np.flatnonzero(mask))
+        cut = population_by_service(self.network, np.flatnonzero(self._mask(t)))
         return pd.Series(cut, index=pd.Index(SERVICES, name="service"), name="population_cut")
 
     def services_cut(self, t: float | None = None) -> tuple[str, ...]:
