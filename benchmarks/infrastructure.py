@@ -287,7 +287,7 @@ def _restoration_case(network: Any, seed: int, damaged_n: int, crews: int) -> di
         c = int(np.argmin(free))
         free[c] += days[i]
         finish[i] = free[c]
-    horizon = int(round(plan.horizon_days))
+    horizon = round(plan.horizon_days)
     _, spt = _evaluate(network, targets, finish, max(horizon, int(free.max())), 1.0)
     served = plan.served["total"].to_numpy()
     return {

@@ -33,16 +33,16 @@ GOOD_CSV = b"year,sector_code,measure,value\n2022,10,employment,120\n"
 
 # Successful requests that answer with something other than 200 (303: back to the page).
 SUCCESS = {
-    "/municipalities/{code}/economy/analyze": 303,
-    "/api/v1/municipalities/{code}/economy/analyze": 201,
-    "/municipalities/{code}/resilience/new": 303,
-    "/municipalities/{code}/infrastructure/criticality": 303,
-    "/municipalities/{code}/infrastructure/restoration": 303,
-    "/municipalities/{code}/infrastructure/import": 303,
-    "/municipalities/{code}/infrastructure/release": 303,
-    "/api/v1/municipalities/{code}/resilience": 201,
-    "/api/v1/municipalities/{code}/infrastructure/criticality": 201,
-    "/api/v1/municipalities/{code}/infrastructure/restoration": 201,
+    ("POST", "/municipalities/{code}/economy/analyze"): 303,
+    ("POST", "/api/v1/municipalities/{code}/economy/analyze"): 201,
+    ("POST", "/municipalities/{code}/resilience/new"): 303,
+    ("POST", "/municipalities/{code}/infrastructure/criticality"): 303,
+    ("POST", "/municipalities/{code}/infrastructure/restoration"): 303,
+    ("POST", "/municipalities/{code}/infrastructure/import"): 303,
+    ("POST", "/municipalities/{code}/infrastructure/release"): 303,
+    ("POST", "/api/v1/municipalities/{code}/resilience"): 201,
+    ("POST", "/api/v1/municipalities/{code}/infrastructure/criticality"): 201,
+    ("POST", "/api/v1/municipalities/{code}/infrastructure/restoration"): 201,
 }
 
 # What each unsafe request sends (default: a statistics file as a dry run).
@@ -87,10 +87,12 @@ _DEFAULT_API = {"params": {"dry_run": "true"}, "files": {"file": ("x.csv", GOOD_
 _DEFAULT_PAGE = {"data": {"dry_run": "true"}, "files": {"file": ("x.csv", GOOD_CSV, "text/csv")}}
 
 
-def _expect(who: str | None, municipality: str, action: str, *, api: bool, template: str = "") -> int:
+def _expect(
+    who: str | None, municipality: str, action: str, *, api: bool, template: str = "", method: str = "GET"
+) -> int:
     """The status a request must get."""
     status = _expect_base(who, municipality, action, api=api)
-    return SUCCESS.get(template, 200) if status == 200 else status
+    return SUCCESS.get((method, template), 200) if status == 200 else status
 
 
 def _expect_base(who: str | None, municipality: str, action: str, *, api: bool) -> int:
@@ -198,7 +200,7 @@ def test_municipality_routes(
     workspace: Workspace, who: str | None, code: str, method: str, template: str, action: str, api: bool
 ) -> None:
     path = template.format(code=code, kind="criticality")
-    expected = _expect(who, code, action, api=api, template=template)
+    expected = _expect(who, code, action, api=api, template=template, method=method)
     before = _count(workspace)
     if api:
         client = workspace.client(None)

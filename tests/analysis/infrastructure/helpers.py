@@ -37,7 +37,9 @@ def naive_times(
     """Failure times: start from "never" and apply F = min over groups of the (n-k+1)-th smallest supplier
     time, plus backup, to every asset until nothing changes."""
     groups = read_groups(deps)
-    backup = dict(zip(assets["asset_id"], assets.get("backup_hours", pd.Series(0.0, index=assets.index))))
+    backup = dict(
+        zip(assets["asset_id"], assets.get("backup_hours", pd.Series(0.0, index=assets.index)), strict=True)
+    )
     initial = set(failed)
     times = {a: (0.0 if a in initial else math.inf) for a in assets["asset_id"]}
     for _ in range(len(times) + 2):
@@ -60,7 +62,9 @@ def naive_down(assets: pd.DataFrame, deps: pd.DataFrame, failed: Iterable[str]) 
     """Assets down at once (horizon 0): grow the failed set by every asset without backup one of whose
     groups has at least n - k + 1 suppliers down, until nothing changes."""
     groups = read_groups(deps)
-    backup = dict(zip(assets["asset_id"], assets.get("backup_hours", pd.Series(0.0, index=assets.index))))
+    backup = dict(
+        zip(assets["asset_id"], assets.get("backup_hours", pd.Series(0.0, index=assets.index)), strict=True)
+    )
     down = set(failed)
     changed = True
     while changed:
@@ -85,7 +89,7 @@ def naive_lost(
     period_days: float = 1.0,
 ) -> float:
     """Person-days lost for repairs finishing at ``finish`` (periods), backups ignored."""
-    population = dict(zip(assets["asset_id"], assets["population_served"]))
+    population = dict(zip(assets["asset_id"], assets["population_served"], strict=True))
     lost = 0.0
     for t in range(horizon):
         broken = [a for a in damaged if finish.get(a, math.inf) > t]

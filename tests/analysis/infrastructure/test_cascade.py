@@ -130,6 +130,8 @@ def test_infinite_backup_never_fails() -> None:
     )
     result = cascade(network, ["S"], horizon_hours=INF)
     assert result.failure_time["H"] == INF and result.failure_time["X"] == INF
+    assert list(result.down) == ["S"]  # "never" is not "by an infinite horizon"
+    assert result.population_cut().sum() == 0
 
 
 def test_timeline_given_times_and_result_fields() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from typing import cast
 
 import numpy as np
 
@@ -51,7 +52,7 @@ def gather(ptr: IntArray, values: IntArray, rows: IntArray) -> IntArray:
         return _EMPTY
     ends = np.cumsum(lengths)
     offsets = np.repeat(starts - (ends - lengths), lengths)
-    return values[np.arange(total, dtype=np.int64) + offsets]
+    return cast(IntArray, values[np.arange(total, dtype=np.int64) + offsets])
 
 
 def propagate(

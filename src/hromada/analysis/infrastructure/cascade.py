@@ -5,25 +5,32 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from numbers import Real
 
 import numpy as np
 import pandas as pd
 
 from hromada.analysis.infrastructure._engine import Workspace, propagate
-from hromada.analysis.infrastructure.network import SERVICES, FloatArray, Network
+from hromada.analysis.infrastructure.network import (
+    SERVICES,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Network,
+    as_number,
+)
 from hromada.errors import ValidationError
 
 __all__ = ["CascadeResult", "cascade"]
 
 
 def _hours(value: object, param: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(float(value)) or value < 0:
+    number = as_number(value)
+    if number is None or math.isnan(number) or number < 0:
         raise ValidationError(f"`{param}` must be a number of hours >= 0; got {value!r}")
-    return float(value)
+    return number
 
 
-def population_by_service(network: Network, down: np.ndarray) -> FloatArray:  # type: ignore[type-arg]
+def population_by_service(network: Network, down: IntArray) -> FloatArray:
     """Population served by the assets at positions ``down``, summed per service (order of SERVICES)."""
     a = network.arrays
     sums = np.bincount(a.service_code[down], weights=a.population[down], minlength=len(SERVICES) + 1)
@@ -70,7 +77,7 @@ class CascadeResult:
         down = times[self._mask(t)]
         return down.sort_values(kind="stable").index
 
-    def _mask(self, t: float | None) -> np.ndarray:  # type: ignore[type-arg]
+    def _mask(self, t: float | None) -> BoolArray:
         times = self.failure_time.to_numpy()
         return np.asarray(np.isfinite(times) & (times <= self._time(t)))
 

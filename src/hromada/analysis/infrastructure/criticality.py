@@ -13,7 +13,7 @@ import pandas as pd
 
 from hromada.analysis.infrastructure._engine import Workspace, propagate, reach
 from hromada.analysis.infrastructure.cascade import _hours, population_by_service
-from hromada.analysis.infrastructure.network import SERVICES, IntArray, Network
+from hromada.analysis.infrastructure.network import SERVICES, FloatArray, IntArray, Network
 from hromada.errors import ValidationError
 
 __all__ = ["CriticalityResult", "criticality"]
@@ -56,7 +56,7 @@ class CriticalityResult:
 
 def _single_losses(
     network: Network, ws: Workspace, cand: IntArray, horizon: float
-) -> tuple[np.ndarray, IntArray]:  # type: ignore[type-arg]
+) -> tuple[FloatArray, IntArray]:
     a = network.arrays
     n_services = len(SERVICES)
     cut = np.zeros((cand.size, n_services))
@@ -75,7 +75,7 @@ def _single_losses(
     return cut, lost
 
 
-def _centrality(network: Network, ws: Workspace, cand: IntArray) -> tuple[IntArray, np.ndarray]:  # type: ignore[type-arg]
+def _centrality(network: Network, ws: Workspace, cand: IntArray) -> tuple[IntArray, FloatArray]:
     a = network.arrays
     dependents = np.zeros(cand.size, dtype=np.int64)
     at_risk = a.population[cand].copy()
@@ -157,7 +157,7 @@ def criticality(
     ('S1', 'S2', 30000.0)
     """
     horizon = _hours(horizon_hours, "horizon_hours")
-    if isinstance(pairs, bool) or not isinstance(pairs, int | np.integer) or pairs < 0:
+    if isinstance(pairs, bool | np.bool_) or not isinstance(pairs, int | np.integer) or pairs < 0:
         raise ValidationError(f"`pairs` must be a whole number >= 0; got {pairs!r}")
     if pair_basis not in ("loss", "at_risk"):
         raise ValidationError(f"`pair_basis` must be one of 'loss', 'at_risk'; got {pair_basis!r}")

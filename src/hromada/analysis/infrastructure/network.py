@@ -143,6 +143,13 @@ _ASSET_COLUMNS: Final = ("type", "name", "service", *_ASSET_NUMBERS, "backup_hou
 _DEP_COLUMNS: Final = ("supplier", "consumer", "kind", "group", "required")
 
 
+def as_number(value: object) -> float | None:
+    """``value`` as a float if it is a real number (not a bool), else None."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer | np.floating):
+        return None
+    return float(value)
+
+
 def _readonly(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
     array.setflags(write=False)
     return array
@@ -232,10 +239,19 @@ def _fail(frame: pd.DataFrame, mask: BoolArray, table: str, column: str, expecte
         )
 
 
+def _blank(value: object) -> bool:
+    """NaN, None, pandas' missing markers and blank strings count as missing."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    return isinstance(value, str) and not value.strip()
+
+
 def _missing(values: pd.Series[Any]) -> BoolArray:
-    """NaN, None and blank strings count as missing."""
-    blank = values.map(lambda v: isinstance(v, str) and not v.strip())
-    return np.asarray(values.isna().to_numpy(dtype=bool) | blank.to_numpy(dtype=bool), dtype=bool)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return np.asarray(values.isna().to_numpy(dtype=bool), dtype=bool)
+    return np.fromiter((_blank(v) for v in values.tolist()), dtype=bool, count=len(values))
 
 
 def _text(
@@ -244,17 +260,16 @@ def _text(
     """A text column with missing values as None (stripped); checked against ``allowed`` if given."""
     if column not in frame.columns:
         return [None] * len(frame)
-    values = frame[column]
-    missing = _missing(values)
-    not_text = ~missing & ~values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    items = frame[column].tolist()
+    out: list[str | None] = [None if _blank(v) else (v.strip() if isinstance(v, str) else v) for v in items]
     if allowed is None:
+        not_text = np.fromiter(
+            (v is not None and not isinstance(v, str) for v in out), dtype=bool, count=len(out)
+        )
         _fail(frame, not_text, table, column, "text")
-    out: list[str | None] = [
-        None if gone else (v.strip() if isinstance(v, str) else v)
-        for v, gone in zip(values.tolist(), missing, strict=True)
-    ]
-    if allowed is not None:
-        bad = np.array([v is not None and v not in allowed for v in out], dtype=bool)
+    else:
+        allowed_set = set(allowed)
+        bad = np.fromiter((v is not None and v not in allowed_set for v in out), dtype=bool, count=len(out))
         _fail(frame, bad, table, column, f"one of {', '.join(allowed)}")
     return out
 
@@ -274,12 +289,17 @@ def _number(
     if column not in frame.columns:
         return np.broadcast_to(np.asarray(default, dtype=np.float64), (n,)).copy()
     raw = frame[column]
-    missing = _missing(raw)
-    is_bool = raw.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
-    numbers = pd.to_numeric(raw.where(~missing & ~is_bool, np.nan), errors="coerce")
-    values = np.asarray(numbers.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
     expected = "a number > 0" if positive else "a number >= 0"
-    _fail(frame, (np.isnan(values) & ~missing) | is_bool, table, column, expected)
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        values = np.asarray(raw.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+        missing = np.isnan(values)
+    else:
+        items = raw.tolist()
+        missing = np.fromiter((_blank(v) for v in items), dtype=bool, count=n)
+        is_bool = np.fromiter((isinstance(v, bool | np.bool_) for v in items), dtype=bool, count=n)
+        numbers = pd.to_numeric(raw.where(~missing & ~is_bool, np.nan), errors="coerce")
+        values = np.asarray(numbers.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+        _fail(frame, (np.isnan(values) & ~missing) | is_bool, table, column, expected)
     values = np.where(missing, default, values)
     _fail(frame, ~missing & (values <= 0 if positive else values < 0), table, column, expected)
     if not allow_inf:
@@ -300,10 +320,12 @@ def _check_frame(frame: object, table: str, required: tuple[str, ...]) -> pd.Dat
 
 def _clean_assets(frame: pd.DataFrame) -> pd.DataFrame:
     _check_frame(frame, "assets", ("asset_id", "type"))
-    ids = frame["asset_id"]
-    bad_id = ~ids.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool)
+    raw_ids = frame["asset_id"].tolist()
+    bad_id = np.fromiter(
+        (not (isinstance(v, str) and v.strip()) for v in raw_ids), dtype=bool, count=len(raw_ids)
+    )
     _fail(frame, bad_id, "assets", "asset_id", "a non-empty string")
-    id_list = [str(v).strip() for v in ids.tolist()]
+    id_list = [str(v).strip() for v in raw_ids]
     first: dict[str, int] = {}
     for pos, key in enumerate(id_list):
         if key in first:
@@ -348,10 +370,12 @@ def _clean_dependencies(frame: pd.DataFrame, assets: pd.DataFrame) -> tuple[pd.D
     """Checked dependencies and each row's group number (groups ordered by consumer position)."""
     _check_frame(frame, "dependencies", ("supplier", "consumer"))
     ids = assets.index
-    supplier = pd.Series([v.strip() if isinstance(v, str) else v for v in frame["supplier"]], dtype=object)
-    consumer = pd.Series([v.strip() if isinstance(v, str) else v for v in frame["consumer"]], dtype=object)
-    s_pos = ids.get_indexer(supplier)
-    c_pos = ids.get_indexer(consumer)
+    supplier_list = [v.strip() if isinstance(v, str) else v for v in frame["supplier"].tolist()]
+    consumer_list = [v.strip() if isinstance(v, str) else v for v in frame["consumer"].tolist()]
+    supplier = pd.Series(supplier_list, dtype=object)
+    consumer = pd.Series(consumer_list, dtype=object)
+    s_pos = ids.get_indexer(pd.Index(supplier, dtype=object))
+    c_pos = ids.get_indexer(pd.Index(consumer, dtype=object))
     _fail(frame, s_pos < 0, "dependencies", "supplier", "a known asset_id")
     _fail(frame, c_pos < 0, "dependencies", "consumer", "a known asset_id")
     _fail(frame, s_pos == c_pos, "dependencies", "consumer", "different from `supplier` (no self-dependency)")
@@ -367,21 +391,18 @@ def _clean_dependencies(frame: pd.DataFrame, assets: pd.DataFrame) -> tuple[pd.D
     kinds = _text(frame, "kind", "dependencies")
     services = assets["service"].to_numpy(dtype=object)
     kinds = [k or _DEFAULT_KIND.get(services[s], "supply") for k, s in zip(kinds, s_pos, strict=True)]
-    if "group" in frame.columns:
-        raw_groups = frame["group"]
-        gone = _missing(raw_groups)
-        groups: list[str | None] = [
-            None if g else str(v).strip() for v, g in zip(raw_groups.tolist(), gone, strict=True)
-        ]
-    else:
-        groups = [None] * len(frame)
+    groups: list[str | None] = (
+        [None if _blank(v) else str(v).strip() for v in frame["group"].tolist()]
+        if "group" in frame.columns
+        else [None] * len(frame)
+    )
     required = _number(frame, "required", "dependencies", default=np.nan, positive=True)
     given = ~np.isnan(required)
     _fail(frame, given & (required != np.floor(required)), "dependencies", "required", "a whole number >= 1")
     # Group keys: the label within the consumer, or the supplier for an unlabelled row (a group of one).
-    key = [("l", g) if g is not None else ("s", str(supplier.iloc[i])) for i, g in enumerate(groups)]
-    keys = pd.DataFrame({"c": c_pos, "kind": [k[0] for k in key], "key": [k[1] for k in key]})
-    group_id = np.asarray(keys.groupby(["c", "kind", "key"], sort=True).ngroup().to_numpy(), dtype=np.int64)
+    key = ["l" + g if g is not None else "s" + str(s) for g, s in zip(groups, supplier_list, strict=True)]
+    keys = pd.DataFrame({"c": c_pos, "key": pd.Series(key, dtype=object)})
+    group_id = np.asarray(keys.groupby(["c", "key"], sort=True).ngroup().to_numpy(), dtype=np.int64)
     n_groups = int(group_id.max()) + 1 if len(group_id) else 0
     size = np.bincount(group_id, minlength=n_groups)
     k = np.ones(n_groups, dtype=np.float64)
@@ -391,7 +412,7 @@ def _clean_dependencies(frame: pd.DataFrame, assets: pd.DataFrame) -> tuple[pd.D
         conflict = k_given != k[g_given]
         if conflict.any():
             g = int(g_given[np.flatnonzero(conflict)[0]])
-            rows = [frame.index[i] for i in np.flatnonzero((group_id == g) & given)]
+            rows = frame.index[np.flatnonzero((group_id == g) & given)].tolist()
             raise ValidationError(
                 f"`dependencies.required` must be the same on every row of a group; got "
                 f"{sorted(set(required[(group_id == g) & given].tolist()))!r} in rows {rows!r}"
@@ -400,7 +421,7 @@ def _clean_dependencies(frame: pd.DataFrame, assets: pd.DataFrame) -> tuple[pd.D
     if too_many.any():
         pos = int(np.flatnonzero(too_many)[0])
         g = int(group_id[pos])
-        rows = [frame.index[i] for i in np.flatnonzero(group_id == g)]
+        rows = frame.index[np.flatnonzero(group_id == g)].tolist()
         label = groups[pos]
         what = f"group {label!r}" if label is not None else "a dependency without `group` (a group of one)"
         raise ValidationError(
@@ -424,8 +445,8 @@ def _clean_dependencies(frame: pd.DataFrame, assets: pd.DataFrame) -> tuple[pd.D
 
 def _build_arrays(assets: pd.DataFrame, deps: pd.DataFrame, group_id: IntArray) -> DependencyArrays:
     n = len(assets)
-    s_pos = np.asarray(assets.index.get_indexer(deps["supplier"]), dtype=np.int64)
-    c_pos = np.asarray(assets.index.get_indexer(deps["consumer"]), dtype=np.int64)
+    s_pos = np.asarray(assets.index.get_indexer(pd.Index(deps["supplier"], dtype=object)), dtype=np.int64)
+    c_pos = np.asarray(assets.index.get_indexer(pd.Index(deps["consumer"], dtype=object)), dtype=np.int64)
     n_groups = int(group_id.max()) + 1 if len(group_id) else 0
     group_n = np.bincount(group_id, minlength=n_groups).astype(np.int64)
     group_k = np.ones(n_groups, dtype=np.int64)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from numbers import Real
 from typing import Literal
 
 import numpy as np
@@ -14,7 +13,7 @@ import pandas as pd
 from hromada.analysis.infrastructure._engine import Workspace, propagate
 from hromada.analysis.infrastructure._greedy import LocalModel, Placement, greedy_plan, local_model
 from hromada.analysis.infrastructure._milp import exact_starts
-from hromada.analysis.infrastructure.network import SERVICES, IntArray, Network
+from hromada.analysis.infrastructure.network import SERVICES, IntArray, Network, as_number
 from hromada.errors import ValidationError
 
 __all__ = ["MAX_EXACT_DAMAGED", "RestorationPlan", "restoration_plan"]
@@ -68,13 +67,11 @@ class RestorationPlan:
 def _positive(value: object, param: str, *, whole: bool = False, allow_none: bool = False) -> float | None:
     if value is None and allow_none:
         return None
-    ok = not isinstance(value, bool) and isinstance(value, Real) and math.isfinite(float(value)) and value > 0
-    if ok and whole:
-        ok = float(value) == int(value)  # type: ignore[arg-type]
-    if not ok:
+    number = as_number(value)
+    if number is None or not math.isfinite(number) or number <= 0 or (whole and number != int(number)):
         expected = "a whole number >= 1" if whole else "a finite number > 0"
         raise ValidationError(f"`{param}` must be {expected}; got {value!r}")
-    return float(value)  # type: ignore[arg-type]
+    return number
 
 
 def _evaluate(
@@ -240,11 +237,9 @@ def restoration_plan(
     n_crews = int(_positive(crews, "crews", whole=True) or 1)
     period = float(_positive(period_days, "period_days") or 1.0)
     horizon_given = _positive(horizon_days, "horizon_days", allow_none=True)
-    if budget is not None and (
-        isinstance(budget, bool) or not isinstance(budget, Real) or math.isnan(float(budget)) or budget < 0
-    ):
+    limit = math.inf if budget is None else as_number(budget)
+    if limit is None or math.isnan(limit) or limit < 0:
         raise ValidationError(f"`budget` must be a number >= 0 or None; got {budget!r}")
-    limit = math.inf if budget is None else float(budget)
     targets = network.positions(damaged, param="damaged")
     if method == "exact" and targets.size > MAX_EXACT_DAMAGED:
         raise ValidationError(
