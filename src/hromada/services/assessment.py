@@ -316,7 +316,8 @@ def comparison(history: list[AssessmentView]) -> pd.DataFrame | None:
     previous, current = history[-2], history[-1]
     if previous.framework.id != current.framework.id:
         return None
-    return compare(current.framework, previous.scores, current.scores)
+    table = compare(current.framework, previous.scores, current.scores)
+    return table[table["level"] == "dimension"].set_index("id")
 
 
 def save_assessment(

@@ -80,7 +80,9 @@ def _ensure_user(session: Session, email: str, *, facilitator: bool, full_name: 
     return user
 
 
-def _seed_assessment_data(session: Session, municipality: Municipality, row: Mapping[Hashable, Any]) -> None:
+def _seed_assessment_data(
+    session: Session, settings: Settings, municipality: Municipality, row: Mapping[Hashable, Any]
+) -> None:
     """A synthetic asset network, damage ledger and stated rates, once (an edited demo is left alone)."""
     from hromada.data.demo_infrastructure import DEMO_RATES, demo_infrastructure, demo_ledger
     from hromada.db.models import Asset, LedgerEntry
@@ -101,6 +103,32 @@ def _seed_assessment_data(session: Session, municipality: Municipality, row: Map
                 session, municipality, demo_ledger(network, float(row["population"]), str(row["status"]))
             )
         set_rates(session, system_principal(), municipality, DEMO_RATES)
+        _seed_assessments(session, settings, municipality, str(row["code"]))
+
+
+def _seed_assessments(session: Session, settings: Settings, municipality: Municipality, code: str) -> None:
+    """Two synthetic self-assessments a year apart against the default framework (scores improve a little)."""
+    import datetime as dt
+
+    import numpy as np
+
+    from hromada.data.framework_files import DEFAULT_FRAMEWORK, load_framework
+    from hromada.services.assessment import save_assessment
+
+    framework = load_framework(DEFAULT_FRAMEWORK)
+    rng = np.random.default_rng([20220224, int(code[2:]) % (2**32)])
+    base = {i: float(rng.integers(0, 4)) for i in framework.indicator_ids}
+    for when, lift in ((dt.date(2025, 3, 1), 0), (dt.date(2026, 3, 1), 1)):
+        scores: dict[str, float | None] = {
+            i: min(framework.scale_max, v + lift * float(rng.integers(0, 2))) for i, v in base.items()
+        }
+        for skipped in rng.choice(framework.indicator_ids, size=3, replace=False):
+            scores[str(skipped)] = None
+        save_assessment(
+            session, settings, system_principal(), municipality, framework=framework.id, assessed_on=when,
+            assessor="Demo working group (synthetic)", scores=scores,
+            evidence={framework.indicator_ids[0]: "Synthetic demo evidence: minutes of the working group."},
+        )  # fmt: skip
 
 
 def seed_demo(session: Session, settings: Settings) -> DemoSummary:
@@ -160,7 +188,7 @@ def seed_demo(session: Session, settings: Settings) -> DemoSummary:
         inserted, updated, same = upsert_statistics(session, municipality.id, stats)
         written += inserted + updated
         unchanged += same
-        _seed_assessment_data(session, municipality, row)
+        _seed_assessment_data(session, settings, municipality, row)
     logger.info("demo data loaded: %d values written, %d unchanged", written, unchanged)
     return DemoSummary(
         logins=tuple(logins),

@@ -604,6 +604,10 @@ class Network:
         return self.assets.index
 
     @cached_property
+    def _lookup(self) -> dict[Hashable, int]:
+        return {key: i for i, key in enumerate(self.assets.index.tolist())}
+
+    @cached_property
     def arrays(self) -> DependencyArrays:
         """Integer CSR views of the dependencies (built once, read-only)."""
         return _build_arrays(self.assets, self.dependencies, self._group_id)
@@ -627,7 +631,8 @@ class Network:
         if isinstance(ids, str):
             raise ValidationError(f"`{param}` must be a collection of asset ids, not one string; got {ids!r}")
         wanted = list(dict.fromkeys(ids))
-        pos = np.asarray(self.assets.index.get_indexer(pd.Index(wanted, dtype=object)), dtype=np.int64)
+        lookup = self._lookup
+        pos = np.fromiter((lookup.get(w, -1) for w in wanted), dtype=np.int64, count=len(wanted))
         if (pos < 0).any():
             unknown = [w for w, p in zip(wanted, pos, strict=True) if p < 0]
             raise ValidationError(f"`{param}` must contain known asset ids; got unknown {unknown[:20]!r}")
