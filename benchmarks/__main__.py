@@ -11,6 +11,7 @@ BENCHMARKS = {
     "import": "benchmarks.foundation_import",
     "latency": "benchmarks.profile_latency",
     "economy": "benchmarks.economy",
+    "infrastructure": "benchmarks.infrastructure",
 }
 
 

@@ -211,3 +211,57 @@ def test_economy_analysis_story(browser: object, live_server: str) -> None:
     csp = [e for e in watch.console_errors if "Content Security Policy" in e or "Refused" in e]
     assert not csp, csp
     context.close()
+
+
+def test_assessment_and_infrastructure_story(browser: object, live_server: str, tmp_path: Path) -> None:
+    """A frontline municipality's team reads its damage ledger, assesses its resilience with evidence, sees
+    what fails with its damaged assets, ranks critical assets and plans repairs."""
+    from hromada.data import load_demo
+    from hromada.services.demo import demo_email
+
+    demo = load_demo().municipalities
+    own = demo[demo["status"] == "frontline"].iloc[0]
+    code = own["code"]
+    context = browser.new_context(locale="en-GB")  # type: ignore[attr-defined]
+    page = context.new_page()
+    watch = Watch(live_server)
+    watch.attach(page)
+    _login(page, live_server, demo_email(own["name_en"]))
+
+    page.goto(f"{live_server}/municipalities/{code}/ledger")
+    page.wait_for_function("document.querySelectorAll('.chart .main-svg').length >= 1")
+    assert "UAH" in page.locator("#totals").inner_text()
+    assert page.locator("#entries tbody tr").count() > 5
+
+    page.goto(f"{live_server}/municipalities/{code}/resilience")
+    page.click("form[action$='/resilience/new'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/resilience/new\?framework=.*"))
+    selects = page.locator("#assessment-form select")
+    for k in range(3):
+        selects.nth(k).select_option("5")
+    page.fill("#assessment-form input[name=assessor]", "Browser test")
+    evidence = tmp_path / "minutes.txt"
+    evidence.write_text("Minutes of the working group", encoding="utf-8")
+    page.locator("#assessment-form input[type=file]").first.set_input_files(str(evidence))
+    page.click("#assessment-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/resilience$"))
+    page.wait_for_function("document.querySelectorAll('.chart .main-svg').length >= 1")
+    assert "Browser test" in page.locator("#result").inner_text()
+    assert page.locator("#evidence a").count() >= 1
+
+    page.goto(f"{live_server}/municipalities/{code}/infrastructure")
+    page.wait_for_function("document.querySelectorAll('.chart .main-svg').length >= 2")
+    assert page.locator("#cascade-table tbody tr").count() > 0
+    page.click("#criticality button[type=submit]")
+    page.wait_for_selector("#criticality table tbody tr")
+    page.fill("#restoration-form input[name=crews]", "4")
+    page.click("#restoration-form button[type=submit]")
+    page.wait_for_selector("#restoration .chart")
+    page.wait_for_function("document.querySelectorAll('#restoration .chart .main-svg').length >= 2")
+    # The team sees its own restricted fields.
+    assert "restricted" not in page.locator("#assets").inner_text()
+
+    assert not watch.outside, f"pages referenced outside URLs: {watch.outside}"
+    csp = [e for e in watch.console_errors if "Content Security Policy" in e or "Refused" in e]
+    assert not csp, csp
+    context.close()

@@ -239,13 +239,20 @@ def test_same_label_in_two_consumers_is_two_groups() -> None:
     assert a.n_groups == 2 and a.group_n.tolist() == [1, 1]
 
 
+def test_empty_network() -> None:
+    network = Network.from_tables(pd.DataFrame({"asset_id": [], "type": []}, dtype=object))
+    assert network.arrays.n_assets == 0
+    assert cascade(network, []).failure_time.empty
+    assert cascade(network, []).timeline()["total"].tolist() == [0.0]
+
+
 def test_positions() -> None:
     network = Network.from_tables(pd.DataFrame({"asset_id": ["A", "B"], "type": "school"}))
     assert network.positions(["B", "A", "B"]).tolist() == [1, 0]
     assert network.positions(np.array(["A"], dtype=object)).tolist() == [0]
 
 
-@pytest.mark.parametrize("name", ["network", "cascade", "criticality"])
+@pytest.mark.parametrize("name", ["network", "cascade", "criticality", "restoration"])
 def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(f"hromada.analysis.infrastructure.{name}")
     outcome = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)

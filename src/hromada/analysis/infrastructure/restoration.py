@@ -231,6 +231,22 @@ def restoration_plan(
     damage cannot reach count as functioning and reduce :math:`k_g`). With these forms the largest
     :math:`f` is the 0/1 state of the cascade, cycles included. Repairs the programme has no reason to
     make (they restore nobody) are appended afterwards where crews, budget and horizon allow.
+
+    Examples
+    --------
+    A pump behind a broken substation is repaired together with it, substation first, before a school
+    that brings back fewer people per day:
+
+    >>> import pandas as pd
+    >>> assets = pd.DataFrame({"asset_id": ["S", "P", "X"],
+    ...                        "type": ["substation", "water_pumping", "school"],
+    ...                        "population_served": [0, 8_000, 600], "repair_days": [3, 2, 1]})
+    >>> deps = pd.DataFrame({"supplier": ["S"], "consumer": ["P"]})
+    >>> plan = restoration_plan(Network.from_tables(assets, deps), ["X", "P", "S"], crews=1)
+    >>> plan.schedule[["asset", "start_day", "finish_day"]].to_numpy().tolist()
+    [['S', 0.0, 3.0], ['P', 3.0, 5.0], ['X', 5.0, 6.0]]
+    >>> plan.objective
+    43600.0
     """
     if method not in ("heuristic", "exact"):
         raise ValidationError(f"`method` must be one of 'heuristic', 'exact'; got {method!r}")
