@@ -176,3 +176,19 @@ def test_self_assessment_scores_history_and_evidence(
             session, settings, principal, place, framework=framework.id, assessed_on=dt.date(2026, 1, 1),  # type: ignore[arg-type]
             assessor="team", scores={first: 99},
         )  # fmt: skip
+
+
+def test_an_added_framework_is_used_like_a_shipped_one(
+    session: Session, settings: Settings, place: object, tmp_path: Path
+) -> None:
+    from tests.cli.test_analysis_cli import CUSTOM_FRAMEWORK
+
+    path = _write(tmp_path, "heat.yaml", CUSTOM_FRAMEWORK)
+    spec = assessment.add_framework(settings, system_principal(), path)
+    assert spec.id in assessment.frameworks_by_id(settings)
+    assessment.save_assessment(
+        session, settings, system_principal(), place, framework=spec.id, assessed_on=dt.date(2026, 2, 1),  # type: ignore[arg-type]
+        assessor="oblast", scores={"heat.backup": 2},
+    )  # fmt: skip
+    (view,) = assessment.assessment_history(session, system_principal(), place, settings=settings)  # type: ignore[arg-type]
+    assert view.result.overall == pytest.approx(100.0)

@@ -42,7 +42,7 @@ def _view(view: assessment.AssessmentView) -> dict[str, Any]:
 
 
 @router.get("/assessment/frameworks")
-def frameworks() -> list[dict[str, Any]]:
+def frameworks(settings: AppSettings) -> list[dict[str, Any]]:
     """The resilience frameworks shipped with Hromada: dimensions, indicators, scale and weights."""
     return [
         {
@@ -60,7 +60,7 @@ def frameworks() -> list[dict[str, Any]]:
                 for d in f.dimensions
             ],
         }
-        for f in assessment.frameworks()
+        for f in assessment.frameworks(settings)
     ]
 
 
@@ -102,10 +102,12 @@ class AssessmentIn(BaseModel):
 
 
 @router.get("/municipalities/{code}/resilience", responses=_ERRORS)
-def resilience(db: DbSession, principal: ApiPrincipal, code: str) -> list[dict[str, Any]]:
+def resilience(
+    db: DbSession, settings: AppSettings, principal: ApiPrincipal, code: str
+) -> list[dict[str, Any]]:
     """The self-assessments of the municipality, oldest first, with scores by dimension and gaps."""
     municipality = profile.get_municipality(db, principal, code)
-    return [_view(v) for v in assessment.assessment_history(db, principal, municipality)]
+    return [_view(v) for v in assessment.assessment_history(db, principal, municipality, settings=settings)]
 
 
 @router.post("/municipalities/{code}/resilience", responses=_ERRORS, status_code=201)

@@ -451,12 +451,35 @@ def assess_rollup(municipality: Annotated[str, typer.Argument(help="KATOTTG code
     console.print(table)
 
 
+@assess_app.command("add-framework")
+def assess_add_framework(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            dir_okay=False, help="A framework file (YAML): dimensions, indicators, scale, weights."
+        ),
+    ],
+) -> None:
+    """Check a resilience framework file and make it available to every municipality of this installation."""
+    from hromada.services.assessment import add_framework
+    from hromada.services.demo import system_principal
+
+    settings = load_settings()
+    with user_errors():
+        framework = add_framework(settings, system_principal(), file)
+    n = sum(len(d.indicators) for d in framework.dimensions)
+    console.print(
+        f"Added {framework.id} (v{framework.version}): {len(framework.dimensions)} dimensions, {n} indicators."
+    )
+
+
 @assess_app.command("frameworks")
 def assess_frameworks() -> None:
-    """The resilience frameworks shipped with Hromada."""
+    """The resilience frameworks available: shipped with Hromada and added to this installation."""
     from hromada.services.assessment import frameworks
 
-    for framework in frameworks():
+    settings = load_settings()
+    for framework in frameworks(settings):
         n = sum(len(d.indicators) for d in framework.dimensions)
         console.print(
             f"{framework.id} (v{framework.version}): {len(framework.dimensions)} dimensions, {n} indicators, scale {framework.scale_min:g}-{framework.scale_max:g}"

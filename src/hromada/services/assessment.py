@@ -33,15 +33,16 @@ from hromada.db.models import (
     ResilienceAssessment,
     ResilienceScore,
 )
-from hromada.errors import ImportIssue, ImportValidationError, NotFoundError, ValidationError
+from hromada.errors import ConflictError, ImportIssue, ImportValidationError, NotFoundError, ValidationError
 from hromada.io.tables import read_table
 from hromada.services import audit
-from hromada.services.access import Principal, require
+from hromada.services.access import Principal, require, require_facilitator
 from hromada.settings import Settings
 
 __all__ = [
     "LEDGER_COLUMNS",
     "AssessmentView",
+    "add_framework",
     "assessment_history",
     "frameworks",
     "frameworks_by_id",
@@ -246,16 +247,60 @@ def ledger_rollup(session: Session, principal: Principal, municipality: Municipa
 # Resilience self-assessment
 
 
-def frameworks() -> list[Framework]:
-    """The frameworks shipped with Hromada (the default first)."""
+def _custom_dir(settings: Settings | None) -> Path | None:
+    return None if settings is None else settings.data_dir / "frameworks"
+
+
+def _framework(name: str, settings: Settings | None) -> Framework:
+    """A shipped framework by name, or one a facilitator added to this installation."""
+    if name in available_frameworks():
+        return load_framework(name)
+    folder = _custom_dir(settings)
+    if folder is not None and (folder / f"{name}.yaml").is_file():
+        return load_framework(folder / f"{name}.yaml")
+    raise NotFoundError(f"No resilience framework named {name!r}.")
+
+
+def frameworks(settings: Settings | None = None) -> list[Framework]:
+    """The frameworks shipped with Hromada (the default first), then those added to this installation."""
     names = available_frameworks()
     ordered = [DEFAULT_FRAMEWORK, *[n for n in names if n != DEFAULT_FRAMEWORK]]
-    return [load_framework(name) for name in ordered if name in names]
+    found = [load_framework(name) for name in ordered if name in names]
+    folder = _custom_dir(settings)
+    if folder is not None and folder.is_dir():
+        found += [load_framework(path) for path in sorted(folder.glob("*.yaml"))]
+    return found
 
 
-def frameworks_by_id() -> dict[str, Framework]:
-    """The shipped frameworks by id."""
-    return {f.id: f for f in frameworks()}
+def frameworks_by_id(settings: Settings | None = None) -> dict[str, Framework]:
+    """The available frameworks by id."""
+    return {f.id: f for f in frameworks(settings)}
+
+
+def add_framework(settings: Settings, principal: Principal, path: Path) -> Framework:
+    """Add a framework file (YAML) to this installation for every municipality (network facilitators).
+
+    The file is validated first (:func:`hromada.data.framework_files.load_framework`); a shipped framework's
+    id cannot be taken, and a file with the id and version of an added one must be identical to it.
+    """
+    require_facilitator(principal)
+    spec = load_framework(path)
+    if spec.id in available_frameworks():
+        raise ConflictError(
+            f"{path.name}: the id {spec.id!r} belongs to a framework shipped with Hromada; choose another id"
+        )
+    folder = settings.data_dir / "frameworks"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{spec.id}.yaml"
+    content = Path(path).read_bytes()
+    if target.is_file() and target.read_bytes() != content:
+        previous = load_framework(target)
+        if previous.version == spec.version:
+            raise ConflictError(
+                f"{path.name}: framework {spec.id!r} version {spec.version} is already installed with other content; raise its version"
+            )
+    target.write_bytes(content)
+    return spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,8 +317,8 @@ class AssessmentView:
     result: Any
 
 
-def _view(row: ResilienceAssessment) -> AssessmentView:
-    framework = load_framework(row.framework)
+def _view(row: ResilienceAssessment, settings: Settings | None = None) -> AssessmentView:
+    framework = _framework(row.framework, settings)
     scores = {s.indicator_id: s.score for s in row.scores}
     return AssessmentView(
         id=row.id,
@@ -288,7 +333,12 @@ def _view(row: ResilienceAssessment) -> AssessmentView:
 
 
 def assessment_history(
-    session: Session, principal: Principal, municipality: Municipality, framework: str | None = None
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    framework: str | None = None,
+    *,
+    settings: Settings | None = None,
 ) -> list[AssessmentView]:
     """All assessments of the municipality (oldest first), optionally of one framework."""
     require(principal, "read", municipality.id)
@@ -296,17 +346,22 @@ def assessment_history(
     if framework is not None:
         query = query.where(ResilienceAssessment.framework == framework)
     rows = session.scalars(query.order_by(ResilienceAssessment.assessed_on, ResilienceAssessment.id)).all()
-    return [_view(row) for row in rows]
+    return [_view(row, settings) for row in rows]
 
 
 def get_assessment(
-    session: Session, principal: Principal, municipality: Municipality, assessment_id: int
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    assessment_id: int,
+    *,
+    settings: Settings | None = None,
 ) -> AssessmentView:
     require(principal, "read", municipality.id)
     row = session.get(ResilienceAssessment, assessment_id)
     if row is None or row.municipality_id != municipality.id:
         raise NotFoundError("No such assessment in this municipality.")
-    return _view(row)
+    return _view(row, settings)
 
 
 def comparison(history: list[AssessmentView]) -> pd.DataFrame | None:
@@ -336,7 +391,7 @@ def save_assessment(
     """Record a new assessment (editors and admins): scores within the framework's scale, evidence text and
     files (stored under the data directory by content hash)."""
     require(principal, "write", municipality.id)
-    spec = load_framework(framework)
+    spec = _framework(framework, settings)
     clean_scores = {k: v for k, v in scores.items() if v is not None}
     score(spec, clean_scores)  # validates ids and the scale
     if not assessor.strip():
@@ -377,7 +432,7 @@ def save_assessment(
         municipality_id=municipality.id,
         details={"framework": spec.id},
     )
-    return _view(row)
+    return _view(row, settings)
 
 
 def evidence_path(

@@ -103,11 +103,13 @@ def _radar(history: list[assessment.AssessmentView], locale: str, tr: Any) -> di
 
 
 @router.get("/municipalities/{code}/resilience")
-def resilience_page(request: Request, db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
+def resilience_page(
+    request: Request, db: DbSession, settings: AppSettings, principal: CurrentPrincipal, code: str
+) -> Response:
     municipality = profile.get_municipality(db, principal, code)
     locale = locale_of(request)
     tr = translator(locale)
-    history = assessment.assessment_history(db, principal, municipality)
+    history = assessment.assessment_history(db, principal, municipality, settings=settings)
     context = {
         "municipality": municipality,
         "history": history,
@@ -116,7 +118,7 @@ def resilience_page(request: Request, db: DbSession, principal: CurrentPrincipal
         "comparison": assessment.comparison(
             [h for h in history if history and h.framework.id == history[-1].framework.id]
         ),
-        "frameworks": assessment.frameworks(),
+        "frameworks": assessment.frameworks(settings),
         "can_write": principal.can("write", municipality.id),
     }
     return render(request, "assessment/resilience.html", context, principal=principal)
@@ -124,12 +126,17 @@ def resilience_page(request: Request, db: DbSession, principal: CurrentPrincipal
 
 @router.get("/municipalities/{code}/resilience/new")
 def resilience_form(
-    request: Request, db: DbSession, principal: CurrentPrincipal, code: str, framework: str | None = None
+    request: Request,
+    db: DbSession,
+    settings: AppSettings,
+    principal: CurrentPrincipal,
+    code: str,
+    framework: str | None = None,
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
-    frameworks = assessment.frameworks()
+    frameworks = assessment.frameworks(settings)
     chosen = next((f for f in frameworks if f.id == framework), frameworks[0])
-    history = [h for h in assessment.assessment_history(db, principal, municipality, chosen.id)]
+    history = assessment.assessment_history(db, principal, municipality, chosen.id, settings=settings)
     previous = history[-1] if history else None
     return render(
         request,
@@ -151,7 +158,7 @@ async def resilience_save(
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
     form = await request.form()
-    framework = assessment.frameworks_by_id().get(str(form.get("framework", "")))
+    framework = assessment.frameworks_by_id(settings).get(str(form.get("framework", "")))
     if framework is None:
         raise ValidationError("Choose a framework.")
     scores: dict[str, float | None] = {}

@@ -1,4 +1,4 @@
-"""`hromada economy`: the file-to-file complexity command and the workspace analysis."""
+"""`hromada economy` and `hromada assess`: file-to-file complexity, workspace analysis, framework files."""
 
 from __future__ import annotations
 
@@ -82,3 +82,42 @@ def test_analyze_a_demo_municipality(env: Path) -> None:
     assert "Diversification opportunities" in out and "ECI" in out and "preset ecomplexity" in out
     code, out = run("economy", "analyze", "UA00000000000000000")
     assert code == 66
+
+
+CUSTOM_FRAMEWORK = """
+id: oblast-heat-readiness
+version: "1"
+source: A framework written by an oblast working group for this test.
+title: {uk: Готовність до опалювального сезону, en: Heating season readiness, de: Bereitschaft für die Heizperiode}
+scale_min: 0
+scale_max: 2
+scale_labels: {0: {uk: Ні, en: "No", de: Nein}, 2: {uk: Так, en: "Yes", de: Ja}}
+dimensions:
+  - id: heat
+    weight: 1
+    title: {uk: Тепло, en: Heat, de: Wärme}
+    indicators:
+      - id: heat.backup
+        title: {uk: Резервне живлення котелень, en: Backup power for boiler houses, de: Notstrom für Heizwerke}
+        question: {uk: "Чи мають котельні резервне живлення?", en: "Do boiler houses have backup power?", de: "Haben Heizwerke Notstrom?"}
+"""
+
+
+def test_a_facilitator_adds_a_framework_file_and_it_can_be_used(env: Path) -> None:
+    path = env / "heat.yaml"
+    path.write_text(CUSTOM_FRAMEWORK, encoding="utf-8")
+    code, out = run("assess", "add-framework", str(path))
+    assert code == 0, out
+    assert "Added oblast-heat-readiness" in out
+    code, out = run("assess", "frameworks")
+    assert "hromada-wartime-resilience" in out and "oblast-heat-readiness" in out
+    broken = env / "broken.yaml"
+    broken.write_text(CUSTOM_FRAMEWORK.replace("scale_max: 2", "scale_max: -1"), encoding="utf-8")
+    code, out = run("assess", "add-framework", str(broken))
+    assert code == 65 and "broken.yaml" in out
+    shipped = env / "shipped.yaml"
+    shipped.write_text(
+        CUSTOM_FRAMEWORK.replace("oblast-heat-readiness", "hromada-wartime-resilience"), encoding="utf-8"
+    )
+    code, out = run("assess", "add-framework", str(shipped))
+    assert code == 75 and "shipped with Hromada" in out
