@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from hromada.db.models import (
 from hromada.errors import ConflictError, ImportIssue, ImportValidationError, NotFoundError, ValidationError
 from hromada.io.tables import read_table
 from hromada.services import audit
+from hromada.services._json import json_safe
 from hromada.services.access import Principal, require, require_facilitator
 from hromada.settings import Settings
 
@@ -75,18 +75,7 @@ _EVIDENCE_MAX = 20 * 1024 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
+_clean = json_safe
 
 
 # --------------------------------------------------------------------------------------------------------

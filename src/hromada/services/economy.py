@@ -11,13 +11,11 @@ The file-to-file computation for analysts (:func:`complexity_file`) needs no dat
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +39,7 @@ from hromada.db.models import AnalysisRun, Municipality, ReferenceDataset
 from hromada.errors import NotFoundError, ValidationError
 from hromada.io.tables import check_format, read_table, write_frames
 from hromada.services import audit
+from hromada.services._json import json_safe
 from hromada.services.access import Principal, require
 from hromada.services.profile import statistics_frame
 from hromada.services.reference import NATIONAL_PANEL, load_reference_panel
@@ -111,20 +110,7 @@ def preset_catalogue() -> list[dict[str, Any]]:
     return [{**preset.to_dict(), "presence_rule": preset.presence_rule} for preset in PRESETS.values()]
 
 
-def _clean(value: Any) -> Any:
-    """JSON-safe: NaN and infinities become None, numpy scalars plain Python."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, (np.floating, float)):
-        number = float(value)
-        return None if not math.isfinite(number) else number
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
+_clean = json_safe
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

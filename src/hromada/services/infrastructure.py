@@ -30,6 +30,7 @@ from hromada.db.models import AnalysisRun, Asset, Dependency, LedgerEntry, Munic
 from hromada.errors import NotFoundError, ValidationError
 from hromada.io.tables import read_table
 from hromada.services import audit
+from hromada.services._json import json_safe
 from hromada.services.access import Principal, can_see_restricted, require
 
 __all__ = [
@@ -77,16 +78,7 @@ class NetworkSummary:
     dry_run: bool = False
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if hasattr(value, "item"):
-        return _clean(value.item())
-    return value
+_clean = json_safe
 
 
 def _assets(session: Session, municipality: Municipality) -> list[Asset]:
