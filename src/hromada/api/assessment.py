@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from hromada.api.deps import ApiPrincipal
 from hromada.api.schemas import ErrorOut
 from hromada.services import assessment, profile
+from hromada.services._json import json_safe
 from hromada.web.deps import AppSettings, DbSession
 from hromada.web.uploads import saved_upload
 
@@ -36,7 +37,7 @@ def _view(view: assessment.AssessmentView) -> dict[str, Any]:
         "evidence": view.evidence,
         "overall": result.overall,
         "coverage": result.coverage,
-        "by_dimension": assessment._clean(result.by_dimension.reset_index().to_dict(orient="records")),
+        "by_dimension": json_safe(result.by_dimension.reset_index().to_dict(orient="records")),
         "gaps": list(result.gaps),
     }
 
@@ -70,7 +71,7 @@ def ledger(db: DbSession, principal: ApiPrincipal, code: str) -> dict[str, Any]:
     municipality = profile.get_municipality(db, principal, code)
     entries = assessment.ledger_frame(db, principal, municipality)
     return {
-        "entries": assessment._clean(entries.to_dict(orient="records")),
+        "entries": json_safe(entries.to_dict(orient="records")),
         "rollup": assessment.ledger_rollup(db, principal, municipality),
     }
 
