@@ -22,8 +22,9 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> tuple[int, str]:
+    """Exit code and output with whitespace runs as one space (Rich wraps lines at the terminal width)."""
     result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.output
+    return result.exit_code, " ".join(result.output.split())
 
 
 def test_complexity_file_to_file(tmp_path: Path) -> None:
@@ -114,10 +115,11 @@ def test_a_facilitator_adds_a_framework_file_and_it_can_be_used(env: Path) -> No
     broken = env / "broken.yaml"
     broken.write_text(CUSTOM_FRAMEWORK.replace("scale_max: 2", "scale_max: -1"), encoding="utf-8")
     code, out = run("assess", "add-framework", str(broken))
-    assert code == 65 and "broken.yaml" in out
+    # Rich wraps long lines at the terminal width: compare without whitespace.
+    assert code == 65 and "broken.yaml" in "".join(out.split())
     shipped = env / "shipped.yaml"
     shipped.write_text(
         CUSTOM_FRAMEWORK.replace("oblast-heat-readiness", "hromada-wartime-resilience"), encoding="utf-8"
     )
     code, out = run("assess", "add-framework", str(shipped))
-    assert code == 75 and "shipped with Hromada" in out
+    assert code == 75 and "shippedwithHromada" in "".join(out.split())
