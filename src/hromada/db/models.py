@@ -29,18 +29,29 @@ __all__ = [
     "ApiToken",
     "Asset",
     "AuditLog",
+    "CommunicationItem",
+    "Consultation",
     "Dependency",
     "ExchangeRate",
+    "FundingSource",
+    "Goal",
     "ImportRecord",
+    "Kpi",
     "LedgerEntry",
+    "Measure",
     "Membership",
     "Municipality",
     "MunicipalityStatus",
+    "Partnership",
+    "Project",
     "ReferenceDataset",
     "ResilienceAssessment",
     "ResilienceScore",
     "Role",
+    "Stakeholder",
     "StatisticSeries",
+    "Strategy",
+    "SwotItem",
     "User",
 ]
 
@@ -421,3 +432,243 @@ class Dependency(Base):
         CheckConstraint("supplier_id <> consumer_id", name="not_self"),
         CheckConstraint("required >= 1", name="required_positive"),
     )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Strategy: vision, SWOT, goals -> objectives -> KPIs -> measures
+
+
+class Strategy(Base):
+    """A municipality's recovery strategy: its vision and horizon."""
+
+    __tablename__ = "strategy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), unique=True
+    )
+    vision: Mapped[str] = mapped_column(Text, default="")
+    horizon_year: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SwotItem(Base):
+    """A strength, weakness, opportunity or threat, optionally backed by evidence from an analysis.
+
+    ``status`` is ``suggested`` (proposed by Hromada from the data), ``accepted``, ``edited`` or ``rejected``.
+    """
+
+    __tablename__ = "swot_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    quadrant: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="kind, reference and figures")
+    status: Mapped[str] = mapped_column(String(16), default="accepted")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(
+            "quadrant IN ('strength', 'weakness', 'opportunity', 'threat')", name="quadrant_known"
+        ),
+    )
+
+
+class Goal(Base):
+    """A strategic goal, or an objective under a goal (``parent_id``)."""
+
+    __tablename__ = "goal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(32), comment="e.g. G1 or G1.2")
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+
+class Kpi(Base):
+    """A key performance indicator of an objective: baseline, target, deadline, direction, data source."""
+
+    __tablename__ = "kpi"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    objective_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(32), default="")
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_date: Mapped[dt.date | None] = mapped_column(Date)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_date: Mapped[dt.date | None] = mapped_column(Date)
+    direction: Mapped[str] = mapped_column(String(8), default="increase")
+    data_source: Mapped[str] = mapped_column(Text, default="")
+
+
+class Measure(Base):
+    """A measure (action) that serves an objective."""
+
+    __tablename__ = "measure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    objective_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Partners
+
+
+class Stakeholder(Base):
+    """A partner or stakeholder: type, role, influence and interest (1-5) for the power-interest grid."""
+
+    __tablename__ = "stakeholder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(
+        String(24), comment="public, private, civil_society, international, academia, donor"
+    )
+    role: Mapped[str] = mapped_column(Text, default="")
+    influence: Mapped[int] = mapped_column(Integer, default=3)
+    interest: Mapped[int] = mapped_column(Integer, default=3)
+    contact: Mapped[str] = mapped_column(Text, default="", comment="personal data: editors and admins only")
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "name"),
+        CheckConstraint("influence BETWEEN 1 AND 5", name="influence_range"),
+        CheckConstraint("interest BETWEEN 1 AND 5", name="interest_range"),
+    )
+
+
+class Partnership(Base):
+    """Who works with whom on what: commitments and dates, linked to a goal or a project."""
+
+    __tablename__ = "partnership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    stakeholder_id: Mapped[int] = mapped_column(ForeignKey("stakeholder.id", ondelete="CASCADE"))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("stakeholder.id", ondelete="SET NULL"))
+    subject: Mapped[str] = mapped_column(Text)
+    commitments: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="SET NULL"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id", ondelete="SET NULL"))
+
+
+class Consultation(Base):
+    """A public consultation: topic, the window for proposals, proposals received and responses."""
+
+    __tablename__ = "consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    topic: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    proposals_received: Mapped[int] = mapped_column(Integer, default=0)
+    responses: Mapped[str] = mapped_column(Text, default="")
+
+
+class CommunicationItem(Base):
+    """One line of the communication plan: audience, message, channel, timing."""
+
+    __tablename__ = "communication_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    audience: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(100))
+    timing: Mapped[str] = mapped_column(String(100))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Projects and financing
+
+
+class Project(Base):
+    """A recovery project in the pipeline (stages compatible with OC4IDS)."""
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    stage: Mapped[str] = mapped_column(String(16), default="identification")
+    type: Mapped[str] = mapped_column(
+        String(32), comment="construction, rehabilitation, replacement, expansion, ..."
+    )
+    sector: Mapped[str] = mapped_column(String(32), comment="RDNA sector code")
+    cost: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(3), default="UAH")
+    cost_date: Mapped[dt.date | None] = mapped_column(Date)
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    duration_years: Mapped[int] = mapped_column(Integer, default=1)
+    location: Mapped[str] = mapped_column(Text, default="")
+    location_status: Mapped[str] = mapped_column(String(16), default="rear")
+    documents_ready: Mapped[bool] = mapped_column(Boolean, default=False)
+    strategy_aligned: Mapped[bool] = mapped_column(Boolean, default=False)
+    cofinancing_share: Mapped[float] = mapped_column(Float, default=0.0)
+    goal_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    asset_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    criteria: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="criterion -> score for ranking")
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "key"),
+        CheckConstraint("cost >= 0", name="cost_not_negative"),
+    )
+
+
+class FundingSource(Base):
+    """A source of money with amounts per year, eligibility, co-financing rules and loan terms."""
+
+    __tablename__ = "funding_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(
+        String(24), comment="own_budget, state_subvention, regional_fund, ifi_loan, grant, donor, ppp"
+    )
+    amounts: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="year -> amount (UAH)")
+    eligible_sectors: Mapped[str] = mapped_column(Text, default="*")
+    eligible_types: Mapped[str] = mapped_column(Text, default="*")
+    max_share: Mapped[float] = mapped_column(Float, default=1.0)
+    interest_rate: Mapped[float | None] = mapped_column(Float)
+    tenor_years: Mapped[int | None] = mapped_column(Integer)
+    grace_years: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (UniqueConstraint("municipality_id", "key"),)
