@@ -1,0 +1,89 @@
+"""Partners: register with the power-interest grid, restricted contacts, partnerships, consultations, gaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.orm import Session
+
+from hromada.db.models import Role
+from hromada.errors import ConflictError, ValidationError
+from hromada.services import accounts, partners, strategy
+from hromada.services.access import load_principal
+from hromada.services.demo import system_principal
+from hromada.services.profile import MunicipalityInput, create_municipality
+
+
+@pytest.fixture
+def place(session: Session) -> object:
+    m = create_municipality(
+        session,
+        MunicipalityInput("UA63120000000012345", "Тест", "Test", "UA63", status="rear", population=9000),
+    )
+    session.flush()
+    return m
+
+
+def test_register_grid_and_contacts_for_the_team_only(session: Session, place: object) -> None:
+    operator = system_principal()
+    partners.add_stakeholder(
+        session,
+        operator,
+        place,
+        "Water utility",
+        "public",
+        influence=5,
+        interest=5,
+        contact="+380 44 000 00 00",
+    )  # type: ignore[arg-type]
+    partners.add_stakeholder(
+        session, operator, place, "Bakers' association", "private", influence=2, interest=4
+    )  # type: ignore[arg-type]
+    with pytest.raises(ConflictError):
+        partners.add_stakeholder(session, operator, place, "Water utility", "public")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="influence"):
+        partners.add_stakeholder(session, operator, place, "X", "donor", influence=9)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="type"):
+        partners.add_stakeholder(session, operator, place, "Y", "alien")  # type: ignore[arg-type]
+    viewer = accounts.add_user(session, "viewer@example.org", "long-enough-password")
+    accounts.add_membership(session, viewer, place, Role.VIEWER)  # type: ignore[arg-type]
+    session.flush()
+    seen = {
+        r["name"]: r for r in partners.stakeholder_rows(session, load_principal(session, viewer.id), place)
+    }  # type: ignore[arg-type]
+    assert seen["Water utility"]["contact"] is None
+    assert seen["Water utility"]["quadrant"] == "manage closely"
+    assert seen["Bakers' association"]["quadrant"] == "keep informed"
+    inside = {r["name"]: r for r in partners.stakeholder_rows(session, operator, place)}  # type: ignore[arg-type]
+    assert inside["Water utility"]["contact"].startswith("+380")
+
+
+def test_network_gaps_and_consultation_flags(session: Session, place: object) -> None:
+    operator = system_principal()
+    strategy.add_goal(session, operator, place, "G1", "Water")  # type: ignore[arg-type]
+    strategy.add_goal(session, operator, place, "G1.1", "Pumps on backup power", parent="G1")  # type: ignore[arg-type]
+    strategy.add_goal(session, operator, place, "G2", "Jobs")  # type: ignore[arg-type]
+    partners.add_stakeholder(session, operator, place, "Water utility", "public")  # type: ignore[arg-type]
+    partners.add_stakeholder(session, operator, place, "UNDP", "international")  # type: ignore[arg-type]
+    partners.add_stakeholder(session, operator, place, "Idle NGO", "civil_society")  # type: ignore[arg-type]
+    partners.add_partnership(
+        session, operator, place, "Water utility", "Generators", partner="UNDP", goal="G1.1"
+    )  # type: ignore[arg-type]
+    gaps = partners.partner_network(session, operator, place)  # type: ignore[arg-type]
+    assert gaps.goals_without_partner == ["G2"]
+    assert gaps.partners_without_role == ["Idle NGO"]
+    assert gaps.graph.has_edge("s:Water utility", "g:G1.1")
+    partners.add_consultation(
+        session,
+        operator,
+        place,
+        "Recovery programme",
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 5),
+        proposals_received=4,
+    )  # type: ignore[arg-type]
+    (row,) = partners.consultations(session, operator, place)  # type: ignore[arg-type]
+    assert row["flags"] == ["window of 5 days is shorter than the minimum of 10"]
+    with pytest.raises(ValidationError):
+        partners.add_consultation(session, operator, place, "x", dt.date(2026, 3, 5), dt.date(2026, 3, 1))  # type: ignore[arg-type]
