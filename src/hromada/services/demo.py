@@ -104,6 +104,39 @@ def _seed_assessment_data(
             )
         set_rates(session, system_principal(), municipality, DEMO_RATES)
         _seed_assessments(session, settings, municipality, str(row["code"]))
+    _seed_strategy(session, municipality, row)
+
+
+def _seed_strategy(session: Session, municipality: Municipality, row: Mapping[Hashable, Any]) -> None:
+    """A synthetic strategy, stakeholder register, project pipeline and funding sources, once."""
+    from hromada.data.demo_strategy import demo_strategy
+    from hromada.db.models import Strategy
+    from hromada.services import partners, projects, strategy
+
+    if session.scalar(select(Strategy.id).where(Strategy.municipality_id == municipality.id)) is not None:
+        return
+    demo = demo_strategy(str(row["code"]), str(row["name_en"]), float(row["population"]), str(row["status"]))
+    operator = system_principal()
+    strategy.set_vision(session, operator, municipality, demo.vision, horizon_year=2030)
+    for goal in demo.goals:
+        strategy.add_goal(session, operator, municipality, goal["key"], goal["title"], parent=goal["parent"])
+    for kpi in demo.kpis:
+        strategy.add_kpi(
+            session, operator, municipality, kpi["objective"], kpi["name"], unit=kpi["unit"], baseline=kpi["baseline"],
+            target=kpi["target"], deadline=kpi["deadline"], direction=kpi["direction"], data_source=kpi["data_source"],
+        )  # fmt: skip
+    for measure in demo.measures:
+        strategy.add_measure(session, operator, municipality, measure["objective"], measure["title"])
+    projects.save_projects(session, municipality, demo.projects, synthetic=True)
+    projects.save_sources(session, municipality, demo.sources)
+    for item in demo.stakeholders:
+        partners.add_stakeholder(session, operator, municipality, **item)
+    for link in demo.partnerships:
+        partners.add_partnership(session, operator, municipality, **link)
+    for consultation in demo.consultations:
+        partners.add_consultation(session, operator, municipality, **consultation)
+    for line in demo.communication:
+        partners.add_communication(session, operator, municipality, **line)
 
 
 def _seed_assessments(session: Session, settings: Settings, municipality: Municipality, code: str) -> None:
