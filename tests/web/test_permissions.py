@@ -143,6 +143,11 @@ MUNICIPALITY_ROUTES = [
     ("POST", "/api/v1/municipalities/{code}/infrastructure/criticality", "write", True),
     ("POST", "/api/v1/municipalities/{code}/infrastructure/restoration", "write", True),
     ("GET", "/api/v1/municipalities/{code}/infrastructure/runs/{kind}", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/strategy", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/strategy/swot-suggestions", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/partners", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/projects", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/projects/oc4ids", "read", True),
 ]
 # Routes that list or serve everyone's own view, and public routes.
 NETWORK_ROUTES = [

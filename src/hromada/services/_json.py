@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
 __all__ = ["json_safe"]
 
+_T = TypeVar("_T")
 
-def json_safe(value: Any) -> Any:
+
+def json_safe(value: _T) -> _T:
+    """``value`` with every leaf made JSON-safe (see :func:`_convert`); containers keep their type."""
+    return cast(_T, _convert(value))
+
+
+def _convert(value: Any) -> Any:
     """NaN and infinities become None, numpy scalars plain Python, dates ISO text; containers recursively.
 
     PostgreSQL's JSON refuses NaN, and a result stored on SQLite must read back the same on PostgreSQL.
     """
     if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
+        return {str(k): _convert(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
+        return [_convert(v) for v in value]
     if isinstance(value, (np.floating, float)):
         number = float(value)
         return number if math.isfinite(number) else None

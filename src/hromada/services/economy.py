@@ -114,7 +114,7 @@ _clean = json_safe
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [_clean(row) for row in frame.to_dict(orient="records")]
+    return [{str(k): v for k, v in _clean(row).items()} for row in frame.to_dict(orient="records")]
 
 
 def analysis_panel(

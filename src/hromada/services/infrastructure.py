@@ -145,7 +145,7 @@ def dependency_rows(
     """The dependencies (supplier, consumer, kind, group, required) by asset key (readers and up)."""
     require(principal, "read", municipality.id)
     _, dependencies = _tables(session, municipality)
-    return [_clean(r) for r in dependencies.to_dict(orient="records")]
+    return [{str(k): v for k, v in _clean(r).items()} for r in dependencies.to_dict(orient="records")]
 
 
 def build_network(session: Session, principal: Principal, municipality: Municipality) -> Network:
