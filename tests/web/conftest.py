@@ -40,6 +40,8 @@ ASSETS_CSV = (
 DEPENDENCIES_CSV = b"supplier,consumer,kind\nPS-01,WP-01,power\nPS-01,HOSP-01,power\nWP-01,HOSP-01,water\n"
 LEDGER_CSV = b"sector,kind,amount,currency,valuation_date,source,confidence,asset_id\nenergy,damage,1500000,UAH,2024-02-23,act,high,WP-01\n"
 EVIDENCE = (b"commission act", "act.pdf")
+# The fixture's SWOT item of each municipality (A is seeded first in a fresh database).
+SWOT_IDS = {CODE_A: 1, CODE_B: 2}
 EVIDENCE_NAME = hashlib.sha256(EVIDENCE[0]).hexdigest()[:16] + "-act.pdf"
 
 
@@ -108,6 +110,11 @@ def _assessment_data(session: Session, settings: Settings, municipality: object)
         scores={}, evidence={}, files={"gov.lead": (EVIDENCE[1], EVIDENCE[0])},
     )  # fmt: skip
     infrastructure.run_criticality(session, principal, municipality)  # type: ignore[arg-type]
+    from hromada.services import strategy
+
+    strategy.add_swot(session, principal, municipality, "strength", "Fixture strength")  # type: ignore[arg-type]
+    strategy.add_goal(session, principal, municipality, "G1", "Fixture goal")  # type: ignore[arg-type]
+    strategy.add_goal(session, principal, municipality, "G1.1", "Fixture objective", parent="G1")  # type: ignore[arg-type]
 
 
 def _reference_panel(session: Session, settings: Settings) -> None:

@@ -7,6 +7,8 @@ request on B by A's members must fail exactly as for a municipality that does no
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select
@@ -21,6 +23,7 @@ from tests.web.conftest import (
     EVIDENCE_NAME,
     LEDGER_CSV,
     ROLES,
+    SWOT_IDS,
     Workspace,
     csrf_from,
 )
@@ -40,6 +43,13 @@ SUCCESS = {
     ("POST", "/municipalities/{code}/infrastructure/restoration"): 303,
     ("POST", "/municipalities/{code}/infrastructure/import"): 303,
     ("POST", "/municipalities/{code}/infrastructure/release"): 303,
+    ("POST", "/municipalities/{code}/strategy/vision"): 303,
+    ("POST", "/municipalities/{code}/strategy/swot"): 303,
+    ("POST", "/municipalities/{code}/strategy/swot/{item_id}"): 303,
+    ("POST", "/municipalities/{code}/strategy/goals"): 303,
+    ("POST", "/municipalities/{code}/strategy/kpis"): 303,
+    ("POST", "/municipalities/{code}/partners/stakeholders"): 303,
+    ("POST", "/municipalities/{code}/partners/consultations"): 303,
     ("POST", "/api/v1/municipalities/{code}/resilience"): 201,
     ("POST", "/api/v1/municipalities/{code}/infrastructure/criticality"): 201,
     ("POST", "/api/v1/municipalities/{code}/infrastructure/restoration"): 201,
@@ -81,8 +91,24 @@ PAYLOADS = {
         "data": {"asset": "PS-01", "field": "weakness", "released": "false"}
     },
     "/api/v1/municipalities/{code}/economy/analyze": {},
+    "/municipalities/{code}/strategy/vision": {"data": {"vision": "Warm and safe", "horizon_year": "2030"}},
+    "/municipalities/{code}/strategy/swot": {"data": {"quadrant": "threat", "text": "Power cuts"}},
+    "/municipalities/{code}/strategy/swot/{item_id}": {"data": {"status": "accepted"}},
+    "/municipalities/{code}/strategy/goals": lambda: {
+        "data": {"key": f"G{next(_UNIQUE)}", "title": "New goal"}
+    },
+    "/municipalities/{code}/strategy/kpis": {
+        "data": {"objective": "G1.1", "name": "Households with water", "unit": "%"}
+    },
+    "/municipalities/{code}/partners/stakeholders": lambda: {
+        "data": {"name": f"Partner {next(_UNIQUE)}", "type": "donor"}
+    },
+    "/municipalities/{code}/partners/consultations": {
+        "data": {"topic": "Programme", "starts_on": "2026-03-01", "ends_on": "2026-03-20"}
+    },
     "/municipalities/{code}/economy/analyze": {"data": {}},
 }
+_UNIQUE = itertools.count(100)
 _DEFAULT_API = {"params": {"dry_run": "true"}, "files": {"file": ("x.csv", GOOD_CSV, "text/csv")}}
 _DEFAULT_PAGE = {"data": {"dry_run": "true"}, "files": {"file": ("x.csv", GOOD_CSV, "text/csv")}}
 
@@ -143,6 +169,15 @@ MUNICIPALITY_ROUTES = [
     ("POST", "/api/v1/municipalities/{code}/infrastructure/criticality", "write", True),
     ("POST", "/api/v1/municipalities/{code}/infrastructure/restoration", "write", True),
     ("GET", "/api/v1/municipalities/{code}/infrastructure/runs/{kind}", "read", True),
+    ("GET", "/municipalities/{code}/strategy", "read", False),
+    ("POST", "/municipalities/{code}/strategy/vision", "write", False),
+    ("POST", "/municipalities/{code}/strategy/swot", "write", False),
+    ("POST", "/municipalities/{code}/strategy/swot/{item_id}", "write", False),
+    ("POST", "/municipalities/{code}/strategy/goals", "write", False),
+    ("POST", "/municipalities/{code}/strategy/kpis", "write", False),
+    ("GET", "/municipalities/{code}/partners", "read", False),
+    ("POST", "/municipalities/{code}/partners/stakeholders", "write", False),
+    ("POST", "/municipalities/{code}/partners/consultations", "write", False),
     ("GET", "/api/v1/municipalities/{code}/strategy", "read", True),
     ("GET", "/api/v1/municipalities/{code}/strategy/swot-suggestions", "read", True),
     ("GET", "/api/v1/municipalities/{code}/partners", "read", True),
@@ -204,7 +239,7 @@ def _count(workspace: Workspace) -> int:
 def test_municipality_routes(
     workspace: Workspace, who: str | None, code: str, method: str, template: str, action: str, api: bool
 ) -> None:
-    path = template.format(code=code, kind="criticality")
+    path = template.format(code=code, kind="criticality", item_id=SWOT_IDS[code])
     expected = _expect(who, code, action, api=api, template=template, method=method)
     before = _count(workspace)
     if api:
@@ -213,17 +248,17 @@ def test_municipality_routes(
         if method == "GET":
             response = client.get(path, headers=headers)
         else:
-            response = client.post(path, headers=headers, **PAYLOADS.get(template, _DEFAULT_API))  # type: ignore[arg-type]
+            spec = PAYLOADS.get(template, _DEFAULT_API)
+            response = client.post(path, headers=headers, **(spec() if callable(spec) else spec))  # type: ignore[arg-type]
     else:
         client = workspace.client(who)
         if method == "GET":
             response = client.get(path)
         else:
             token = csrf_from(client.get("/login", follow_redirects=True).text)
-            payload = {
-                k: (dict(v) if isinstance(v, dict) else v)
-                for k, v in PAYLOADS.get(template, _DEFAULT_PAGE).items()
-            }
+            spec = PAYLOADS.get(template, _DEFAULT_PAGE)
+            spec = spec() if callable(spec) else spec
+            payload = {k: (dict(v) if isinstance(v, dict) else v) for k, v in spec.items()}
             payload["data"] = {**payload.get("data", {}), "csrf_token": token}
             response = client.post(path, **payload)  # type: ignore[arg-type]
     assert response.status_code == expected, (who, path, response.text[:300])
