@@ -123,3 +123,20 @@ def test_a_facilitator_adds_a_framework_file_and_it_can_be_used(env: Path) -> No
     )
     code, out = run("assess", "add-framework", str(shipped))
     assert code == 75 and "shippedwithHromada" in "".join(out.split())
+
+
+def test_strategy_and_projects_commands_on_the_demo(env: Path) -> None:
+    import json
+
+    code, out = run("demo", "--no-serve")
+    assert code == 0, out
+    municipality = load_demo(cache_dir=env / "cache").municipalities.iloc[0]["code"]
+    code, out = run("strategy", "show", str(municipality))
+    assert code == 0 and "Vision" in out and "G1" in out and "no measure" in out
+    code, out = run("strategy", "suggest", str(municipality))
+    assert code == 0 and "SWOT suggestions" in out
+    target = env / "oc4ids.json"
+    code, out = run("projects", "oc4ids", str(municipality), str(target))
+    assert code == 0, out
+    package = json.loads(target.read_text(encoding="utf-8"))
+    assert package["version"] == "0.9" and len(package["projects"]) == 12

@@ -39,6 +39,10 @@ infra_app = typer.Typer(
 )
 app.add_typer(assess_app, name="assess")
 app.add_typer(infra_app, name="infra")
+strategy_app = typer.Typer(help="Strategy: vision, SWOT, goals and KPIs.", no_args_is_help=True)
+projects_app = typer.Typer(help="Projects: pipeline, funding sources, OC4IDS export.", no_args_is_help=True)
+app.add_typer(strategy_app, name="strategy")
+app.add_typer(projects_app, name="projects")
 
 
 def _version(value: bool) -> None:
@@ -601,6 +605,109 @@ def infra_restore(
         )
     console.print(table)
     console.print(f"Service lost until repaired: {results['objective']:,.0f} person-days.")
+
+
+@strategy_app.command("show")
+def strategy_show(municipality: Annotated[str, typer.Argument(help="KATOTTG code.")]) -> None:
+    """The vision, the SWOT and the goal tree with its SMART checks."""
+    from hromada.services import strategy
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        operator = system_principal()
+        record = strategy.get_strategy(session, operator, target)
+        console.print(f"[bold]Vision[/]: {record.vision if record else '(none)'}")
+        for item in strategy.swot_items(session, operator, target):
+            if item.status != "rejected":
+                console.print(f"  {item.quadrant:<12} {item.text}")
+        for goal in strategy.goal_tree(session, operator, target):
+            console.print(
+                f"[bold]{goal.goal.key}[/] {goal.goal.title} {' '.join(f'[yellow]({f})[/]' for f in goal.flags)}"
+            )
+            for objective in goal.children:
+                console.print(
+                    f"  {objective.goal.key} {objective.goal.title} {' '.join(f'[yellow]({f})[/]' for f in objective.flags)}"
+                )
+                for kpi, flags in objective.kpis:
+                    console.print(f"    KPI {kpi.name}: {'SMART' if not flags else '; '.join(flags)}")
+
+
+@strategy_app.command("suggest")
+def strategy_suggest(municipality: Annotated[str, typer.Argument(help="KATOTTG code.")]) -> None:
+    """SWOT items suggested from the stored analyses, with their evidence."""
+    from hromada.services import strategy
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        suggestions = strategy.suggest_swot(session, system_principal(), target)
+    table = Table("quadrant", "suggestion", "evidence", title="SWOT suggestions")
+    for item in suggestions:
+        table.add_row(
+            item["quadrant"], item["text"], f"{item['evidence']['kind']} ({item['evidence']['reference']})"
+        )
+    console.print(table)
+
+
+@projects_app.command("import")
+def projects_import(
+    file: Annotated[
+        Path, typer.Argument(dir_okay=False, help="key,title,stage,type,sector,cost,... (CSV, XLSX, Parquet)")
+    ],
+    municipality: Annotated[str, typer.Option("--municipality", "-m", help="KATOTTG code of the workspace.")],
+) -> None:
+    """Import projects into the pipeline (upsert by key). All or nothing, every problem listed."""
+    from hromada.services import projects
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        rows = projects.import_projects(session, system_principal(), target, file)
+    console.print(f"{file.name}: {rows:,} projects imported.")
+
+
+@projects_app.command("sources")
+def projects_sources(
+    file: Annotated[
+        Path,
+        typer.Argument(dir_okay=False, help="source_id,name,kind,amount_<year>,... (CSV, XLSX, Parquet)"),
+    ],
+    municipality: Annotated[str, typer.Option("--municipality", "-m", help="KATOTTG code of the workspace.")],
+) -> None:
+    """Import funding sources (upsert by source_id)."""
+    from hromada.services import projects
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        rows = projects.import_sources(session, system_principal(), target, file)
+    console.print(f"{file.name}: {rows:,} funding sources imported.")
+
+
+@projects_app.command("oc4ids")
+def projects_oc4ids(
+    municipality: Annotated[str, typer.Argument(help="KATOTTG code.")],
+    output: Annotated[Path, typer.Argument(dir_okay=False, help="The JSON file to write.")],
+) -> None:
+    """Export the pipeline as an OC4IDS project package (JSON)."""
+    import json
+
+    from hromada.services import projects
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors(), database(settings) as session:
+        target = municipality_by_code(session, municipality)
+        package = projects.export_oc4ids(session, system_principal(), target)
+    output.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
+    console.print(
+        f"{len(package['projects'])} projects written to {output.name} (OC4IDS {package['version']})."
+    )
 
 
 def main() -> None:
