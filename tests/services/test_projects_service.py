@@ -74,3 +74,29 @@ def test_bad_pipeline_lists_every_problem_and_writes_nothing(
     assert columns >= {"title", "stage", "sector", "cost", "cofinancing_share", "documents_ready", "key"}
     assert all(i.file == "bad.csv" for i in caught.value.issues)
     assert session.scalar(select(func.count()).select_from(Project)) == 0
+
+
+def test_ranking_gates_and_a_funded_portfolio_on_the_demo_pipeline(session: Session, place: object) -> None:
+    from hromada.data.demo_strategy import demo_strategy
+
+    demo = demo_strategy("UA63120000000012345", "Test", 40_000, "rear")
+    operator = system_principal()
+    projects.save_projects(session, place, demo.projects.assign(documents_ready=True, strategy_aligned=True))  # type: ignore[arg-type]
+    projects.save_sources(session, place, demo.sources)  # type: ignore[arg-type]
+    ranking = projects.rank_projects(session, operator, place, draws=200)  # type: ignore[arg-type]
+    # Projects below 10 % co-financing fail the gate, with the reason stated.
+    low = set(demo.projects.loc[demo.projects["cofinancing_share"] < 0.1, "key"])
+    assert {f["project"] for f in ranking["failures"] if f["gate"] == "co-financing"} == low
+    assert set(ranking["eligible"]) == set(demo.projects["key"]) - low
+    ranks = [row["rank"] for row in ranking["ranking"]]
+    assert ranks == list(range(1, len(ranks) + 1))
+    assert {row["key"] for row in ranking["stability"]} == set(ranking["eligible"])
+    run = projects.plan_portfolio(session, operator, place)  # type: ignore[arg-type]
+    results = run.results
+    assert results["status"] == "optimal" and results["selected"]
+    # Every selected project is fully funded, and no source spends more than it has in a year.
+    for row in results["selected"]:
+        funded = sum(v for k, v in row.items() if k in set(demo.sources["source_id"]))
+        assert funded == pytest.approx(row["cost"], rel=1e-6)
+    assert all(flow["used"] <= flow["available"] + 1e-6 for flow in results["cash_flow"])
+    assert run.data_hash and run.domain == "projects-portfolio"

@@ -24,6 +24,7 @@ from hromada.errors import ImportIssue, ImportValidationError, NotFoundError, Va
 from hromada.io.oc4ids import PROJECT_STATUSES, project_package
 from hromada.io.tables import read_table
 from hromada.services import audit
+from hromada.services._json import json_safe
 from hromada.services.access import Principal, require
 
 __all__ = [
@@ -335,3 +336,197 @@ def export_oc4ids(
         id_prefix=f"hromada-{municipality.code}",
         published=published,
     )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Ranking and portfolio
+
+#: Published criteria of the demo call: name -> (weight, direction). A municipality publishes its own.
+DEFAULT_CRITERIA: Mapping[str, tuple[float, str]] = {
+    "population_served": (0.30, "benefit"),
+    "urgency": (0.25, "benefit"),
+    "jobs": (0.15, "benefit"),
+    "readiness": (0.15, "benefit"),
+    "cost_per_person": (0.15, "cost"),
+}
+RANK_METHODS = ("topsis", "weighted_sum", "promethee_ii")
+_SEED = 20220224
+
+
+def _gate_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns={"documents_ready": "design_ready"})
+
+
+def rank_projects(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    method: str = "topsis",
+    criteria: Mapping[str, tuple[float, str]] | None = None,
+    draws: int = 2000,
+) -> dict[str, Any]:
+    """Gate, rank and stress-test the pipeline (readers and up; nothing stored).
+
+    Returns the published criteria and weights, the eligibility of every project with the reasons it fails,
+    the ranking of the eligible ones by ``method`` with the full computation trace, the agreement between the
+    three methods (Kendall and Spearman) and the rank stability under seeded weight perturbation.
+    """
+    from hromada.analysis.decide import (
+        DEFAULT_GATES,
+        apply_gates,
+        promethee_ii,
+        rank_agreement,
+        topsis,
+        weight_sensitivity,
+        weighted_sum,
+    )
+
+    if method not in RANK_METHODS:
+        raise ValidationError(f"`method` must be one of {', '.join(RANK_METHODS)}; got {method!r}")
+    spec = dict(criteria or DEFAULT_CRITERIA)
+    frame = project_frame(session, principal, municipality)
+    if frame.empty:
+        raise NotFoundError("This municipality has no projects yet; import them first.")
+    active = frame[~frame["stage"].isin(["completed", "cancelled"])].reset_index(drop=True)
+    gates = apply_gates(_gate_frame(active), DEFAULT_GATES, id_column="key")
+    missing = [c for c in spec if f"c:{c}" not in active.columns]
+    if missing:
+        raise ValidationError(
+            f"every project needs a score for the criteria {', '.join(missing)} (columns c:<criterion>)"
+        )
+    eligible = active[gates.eligible.to_numpy()].set_index("key")
+    matrix = eligible[[f"c:{c}" for c in spec]].rename(columns=lambda c: c[2:]).astype(float)
+    criteria_frame = pd.DataFrame(
+        {"weight": [w for w, _ in spec.values()], "direction": [d for _, d in spec.values()]},
+        index=list(spec),
+    )
+    result: dict[str, Any] = {
+        "method": method,
+        "criteria": criteria_frame.reset_index(names="criterion").to_dict(orient="records"),
+        "gates": [{"name": g.name, "column": g.column, "op": g.op, "value": g.value} for g in DEFAULT_GATES],
+        "failures": gates.failures.to_dict(orient="records"),
+        "eligible": [str(k) for k in eligible.index],
+    }
+    if len(eligible) < 2:
+        result.update(ranking=[], agreement=[], stability=[])
+        return json_safe(result)
+    rankings = {
+        "topsis": topsis(matrix, criteria_frame),
+        "weighted_sum": weighted_sum(matrix, criteria_frame),
+        "promethee_ii": promethee_ii(matrix, criteria_frame),
+    }
+    chosen = rankings[method]
+    sensitivity = weight_sensitivity(matrix, criteria_frame, method=method, draws=draws, seed=_SEED)  # type: ignore[arg-type]
+    titles = eligible["title"].to_dict()
+    result["ranking"] = [
+        {"key": key, "title": titles[key], "rank": int(chosen.ranks[key]), "score": float(chosen.scores[key]),
+         **{m: int(r.ranks[key]) for m, r in rankings.items()}}
+        for key in chosen.ranks.sort_values().index
+    ]  # fmt: skip
+    result["agreement"] = rank_agreement(list(rankings.values())).to_dict(orient="records")
+    result["stability"] = sensitivity.summary.reset_index().to_dict(orient="records")
+    result["top_k_unchanged"] = sensitivity.top_k_unchanged
+    result["draws"] = draws
+    result["trace"] = {
+        name: table.reset_index().to_dict(orient="records")
+        for name, table in chosen.trace.items()
+        if len(table) <= 500
+    }
+    return json_safe(result)
+
+
+def plan_portfolio(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    years: tuple[int, ...] = (2026, 2027, 2028),
+    method: str = "topsis",
+    debt_limit_share: float | None = None,
+    revenue: Mapping[int, float] | None = None,
+) -> Any:
+    """Choose and fund the eligible projects (priority: the ranking score) from the sources; stored as a run."""
+    import hashlib
+    import json
+
+    from hromada._version import __version__
+    from hromada.analysis.decide import DebtRule, optimize_portfolio
+    from hromada.db.models import AnalysisRun
+
+    require(principal, "write", municipality.id)
+    ranking = rank_projects(session, principal, municipality, method=method, draws=200)
+    scores = {row["key"]: row["score"] for row in ranking["ranking"]}
+    frame = project_frame(session, principal, municipality)
+    frame = frame[frame["key"].isin(list(scores))].copy()
+    if frame.empty:
+        raise ValidationError("No eligible project to fund: check the eligibility gates in the ranking.")
+    projects = pd.DataFrame(
+        {
+            "project_id": frame["key"].astype(str),
+            "cost": frame["cost"].astype(float),
+            "start_year": frame["start_year"]
+            .fillna(years[0])
+            .astype(int)
+            .clip(lower=years[0], upper=years[-1]),
+            "duration": frame["duration_years"].fillna(1).astype(int),
+            "sector": frame["sector"],
+            "type": frame["type"],
+            "min_cofinancing": frame["cofinancing_share"].astype(float),
+            "score": frame["key"].map(scores).astype(float),
+        }
+    )
+    last = projects["start_year"] + projects["duration"] - 1
+    projects["duration"] = projects["duration"] - (last - years[-1]).clip(lower=0)
+    sources = source_frame(session, principal, municipality)
+    if sources.empty:
+        raise ValidationError("No funding sources yet; import them first.")
+    sources = sources.rename(columns=str)
+    for column in ("eligible_sectors", "eligible_types"):
+        sources[column] = sources[column].astype(str).str.replace(";", ",")
+    for year in years:
+        if f"amount_{year}" not in sources:
+            sources[f"amount_{year}"] = 0.0
+    debt = None
+    if debt_limit_share is not None and revenue:
+        debt = DebtRule(revenue=dict(revenue), max_share=debt_limit_share)
+    result = optimize_portfolio(projects, sources, years=years, debt=debt, time_limit=30.0)
+    results = {
+        "status": result.status,
+        "objective": result.objective,
+        "mip_gap": result.mip_gap,
+        "selected": result.selected.reset_index().to_dict(orient="records"),
+        "funding": result.funding.to_dict(orient="records"),
+        "cash_flow": result.cash_flow.reset_index().to_dict(orient="records"),
+        "gap": result.gap.reset_index().to_dict(orient="records"),
+        "funding_gap": result.funding_gap,
+        "debt_service": result.debt_service.reset_index().to_dict(orient="records"),
+        "explanation": list(result.explanation),
+        "seconds": result.seconds,
+        "ranking_method": method,
+    }
+    canonical = json.dumps(
+        json_safe(
+            {"projects": projects.to_dict(orient="records"), "sources": sources.to_dict(orient="records")}
+        ),
+        sort_keys=True,
+        default=str,
+    )
+    row = AnalysisRun(
+        municipality_id=municipality.id, domain="projects-portfolio", preset=method,
+        parameters=json_safe({"years": list(years), "debt_limit_share": debt_limit_share, "criteria": ranking["criteria"]}),
+        data_hash=hashlib.sha256(canonical.encode()).hexdigest(), version=__version__, user_id=principal.user_id,
+        results=json_safe(results),
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        principal,
+        "analyze",
+        "analysis_run",
+        entity_id=row.id,
+        municipality_id=municipality.id,
+        details={"domain": "projects-portfolio"},
+    )
+    return row
