@@ -113,6 +113,15 @@ def _assessment_data(session: Session, settings: Settings, municipality: object)
     from hromada.services import strategy
 
     strategy.add_swot(session, principal, municipality, "strength", "Fixture strength")  # type: ignore[arg-type]
+    from hromada.data.demo_strategy import demo_strategy
+    from hromada.services import projects
+
+    demo = demo_strategy("UA63120000000011111", "Fixture", 30_000, "rear")
+    pipeline = demo.projects.head(3).assign(
+        documents_ready=True, strategy_aligned=True, cofinancing_share=0.2, location_status="rear"
+    )
+    projects.save_projects(session, municipality, pipeline)  # type: ignore[arg-type]
+    projects.save_sources(session, municipality, demo.sources)  # type: ignore[arg-type]
     strategy.add_goal(session, principal, municipality, "G1", "Fixture goal")  # type: ignore[arg-type]
     strategy.add_goal(session, principal, municipality, "G1.1", "Fixture objective", parent="G1")  # type: ignore[arg-type]
 

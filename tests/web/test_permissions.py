@@ -44,6 +44,8 @@ SUCCESS = {
     ("POST", "/municipalities/{code}/infrastructure/import"): 303,
     ("POST", "/municipalities/{code}/infrastructure/release"): 303,
     ("POST", "/municipalities/{code}/strategy/vision"): 303,
+    ("POST", "/municipalities/{code}/projects/portfolio"): 303,
+    ("POST", "/municipalities/{code}/projects/{key}/stage"): 303,
     ("POST", "/municipalities/{code}/strategy/swot"): 303,
     ("POST", "/municipalities/{code}/strategy/swot/{item_id}"): 303,
     ("POST", "/municipalities/{code}/strategy/goals"): 303,
@@ -92,6 +94,8 @@ PAYLOADS = {
     },
     "/api/v1/municipalities/{code}/economy/analyze": {},
     "/municipalities/{code}/strategy/vision": {"data": {"vision": "Warm and safe", "horizon_year": "2030"}},
+    "/municipalities/{code}/projects/portfolio": {"data": {"method": "topsis"}},
+    "/municipalities/{code}/projects/{key}/stage": {"data": {"stage": "preparation"}},
     "/municipalities/{code}/strategy/swot": {"data": {"quadrant": "threat", "text": "Power cuts"}},
     "/municipalities/{code}/strategy/swot/{item_id}": {"data": {"status": "accepted"}},
     "/municipalities/{code}/strategy/goals": lambda: {
@@ -178,6 +182,9 @@ MUNICIPALITY_ROUTES = [
     ("GET", "/municipalities/{code}/partners", "read", False),
     ("POST", "/municipalities/{code}/partners/stakeholders", "write", False),
     ("POST", "/municipalities/{code}/partners/consultations", "write", False),
+    ("GET", "/municipalities/{code}/projects", "read", False),
+    ("POST", "/municipalities/{code}/projects/portfolio", "write", False),
+    ("POST", "/municipalities/{code}/projects/{key}/stage", "write", False),
     ("GET", "/api/v1/municipalities/{code}/strategy", "read", True),
     ("GET", "/api/v1/municipalities/{code}/strategy/swot-suggestions", "read", True),
     ("GET", "/api/v1/municipalities/{code}/partners", "read", True),
@@ -239,7 +246,7 @@ def _count(workspace: Workspace) -> int:
 def test_municipality_routes(
     workspace: Workspace, who: str | None, code: str, method: str, template: str, action: str, api: bool
 ) -> None:
-    path = template.format(code=code, kind="criticality", item_id=SWOT_IDS[code])
+    path = template.format(code=code, kind="criticality", item_id=SWOT_IDS[code], key="P-01")
     expected = _expect(who, code, action, api=api, template=template, method=method)
     before = _count(workspace)
     if api:

@@ -530,3 +530,16 @@ def plan_portfolio(
         details={"domain": "projects-portfolio"},
     )
     return row
+
+
+def latest_portfolio(session: Session, principal: Principal, municipality: Municipality) -> Any:
+    """The latest stored funding portfolio (readers and up), or None."""
+    from hromada.db.models import AnalysisRun
+
+    require(principal, "read", municipality.id)
+    return session.scalar(
+        select(AnalysisRun)
+        .where(AnalysisRun.municipality_id == municipality.id, AnalysisRun.domain == "projects-portfolio")
+        .order_by(AnalysisRun.created_at.desc(), AnalysisRun.id.desc())
+        .limit(1)
+    )

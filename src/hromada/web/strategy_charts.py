@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["network_figure", "power_interest_figure"]
+__all__ = ["funding_figure", "network_figure", "power_interest_figure", "sensitivity_figure"]
 
 Gettext = Callable[[str], str]
 _TYPE_COLORS = {
@@ -89,5 +89,55 @@ def network_figure(graph: nx.Graph, *, _: Gettext) -> dict[str, Any]:
         "layout": {
             "height": 480, "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
             "xaxis": {"visible": False}, "yaxis": {"visible": False}, "legend": {"orientation": "h", "y": -0.05},
+        },
+    }  # fmt: skip
+
+
+def sensitivity_figure(
+    stability: Sequence[Mapping[str, Any]], titles: Mapping[str, str], *, _: Gettext
+) -> dict[str, Any]:
+    """Rank ranges under weight perturbation: the 5-95 % band of each project's rank and its mean."""
+    rows = sorted(stability, key=lambda r: float(r["base_rank"]))[:25]
+    labels = [f"{r['key']} {titles.get(str(r['key']), '')}"[:48] for r in rows]
+    return {
+        "data": [
+            {
+                "type": "bar", "orientation": "h", "y": labels,
+                "x": [float(r["rank_p95"]) - float(r["rank_p5"]) + 0.6 for r in rows],
+                "base": [float(r["rank_p5"]) - 0.3 for r in rows], "marker": {"color": "#a8dadc"},
+                "name": _("5-95 % range of the rank"), "hoverinfo": "skip",
+            },
+            {
+                "type": "scatter", "mode": "markers", "y": labels, "x": [float(r["rank_mean"]) for r in rows],
+                "marker": {"color": "#1f5fa8", "size": 9}, "name": _("mean rank"),
+            },
+        ],
+        "layout": {
+            "height": max(260, 26 * len(rows) + 90), "margin": {"l": 300, "r": 10, "t": 10, "b": 40},
+            "xaxis": {"title": {"text": _("rank (1 = best)")}, "rangemode": "tozero", "dtick": 1},
+            "yaxis": {"autorange": "reversed"}, "legend": {"orientation": "h", "y": -0.2},
+        },
+    }  # fmt: skip
+
+
+def funding_figure(
+    selected: Sequence[Mapping[str, Any]], sources: Sequence[str], *, _: Gettext
+) -> dict[str, Any]:
+    """The funding mix of each selected project, stacked by source, in million UAH."""
+    colors = ["#1f5fa8", "#f2b705", "#2a9d8f", "#e76f51", "#6d597a", "#8ab17d", "#264653", "#b56576"]
+    labels = [str(r["project_id"]) for r in selected]
+    traces = [
+        {
+            "type": "bar", "name": source, "x": labels,
+            "y": [float(r.get(source) or 0.0) / 1e6 for r in selected], "marker": {"color": colors[k % len(colors)]},
+        }
+        for k, source in enumerate(sources)
+        if any(float(r.get(source) or 0.0) > 0 for r in selected)
+    ]  # fmt: skip
+    return {
+        "data": traces,
+        "layout": {
+            "barmode": "stack", "height": 380, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
+            "yaxis": {"title": {"text": _("million UAH")}}, "legend": {"orientation": "h", "y": -0.2},
         },
     }  # fmt: skip
