@@ -45,7 +45,8 @@ class Problem:
         return pd.Series(self.weights, index=self.criteria, name="weight")
 
     def direction_series(self) -> pd.Series[str]:
-        return pd.Series(np.where(self.benefit, "benefit", "cost"), index=self.criteria, name="direction")
+        labels = ["benefit" if b else "cost" for b in self.benefit]
+        return pd.Series(labels, index=self.criteria, name="direction", dtype=object)
 
 
 def _criteria_frame(criteria: object) -> pd.DataFrame:
@@ -139,7 +140,8 @@ def parse_problem(matrix: object, criteria: object) -> Problem:
 def vector_columns(values: FloatArray) -> FloatArray:
     """``x_ij / sqrt(sum_i x_ij^2)``; an all-zero column stays 0."""
     norms = np.sqrt(np.einsum("ij,ij->j", values, values))
-    return np.divide(values, norms, out=np.zeros_like(values), where=norms > 0)
+    out: FloatArray = np.divide(values, norms, out=np.zeros_like(values), where=norms > 0)
+    return out
 
 
 def minmax_columns(values: FloatArray, benefit: BoolArray) -> FloatArray:
@@ -148,7 +150,8 @@ def minmax_columns(values: FloatArray, benefit: BoolArray) -> FloatArray:
     high = values.max(axis=0)
     span = high - low
     top = np.where(benefit, values - low, high - values)
-    return np.divide(top, span, out=np.ones_like(values), where=span > 0)
+    out: FloatArray = np.divide(top, span, out=np.ones_like(values), where=span > 0)
+    return out
 
 
 def _require(values: FloatArray, names: pd.Index, ok: BoolArray, what: str, normalization: str) -> None:
@@ -171,15 +174,18 @@ def oriented(problem: Problem, normalization: Normalization) -> FloatArray:
         return minmax_columns(x, benefit)
     if normalization == "vector":
         r = vector_columns(x)
-        return np.where(benefit, r, 1.0 - r)
+        return np.asarray(np.where(benefit, r, 1.0 - r), dtype=np.float64)
     if normalization == "max":
-        _require(x, problem.criteria, (x >= 0).all(axis=0) & (x.max(axis=0) > 0), "non-negative", "max")
+        ok = np.asarray((x >= 0).all(axis=0) & (x.max(axis=0) > 0), dtype=bool)
+        _require(x, problem.criteria, ok, "non-negative", "max")
         r = x / x.max(axis=0)
-        return np.where(benefit, r, 1.0 - r)
+        return np.asarray(np.where(benefit, r, 1.0 - r), dtype=np.float64)
     if normalization == "sum":
-        _require(x, problem.criteria, (x > 0).all(axis=0), "positive", "sum")
+        _require(x, problem.criteria, np.asarray((x > 0).all(axis=0), dtype=bool), "positive", "sum")
         inverse = 1.0 / x
-        return np.where(benefit, x / x.sum(axis=0), inverse / inverse.sum(axis=0))
+        return np.asarray(
+            np.where(benefit, x / x.sum(axis=0), inverse / inverse.sum(axis=0)), dtype=np.float64
+        )
     raise ValidationError(
         f"`normalization` must be one of 'vector', 'minmax', 'max', 'sum'; got {normalization!r}"
     )
