@@ -105,7 +105,7 @@ def sensitivity_figure(
                 "type": "bar", "orientation": "h", "y": labels,
                 "x": [float(r["rank_p95"]) - float(r["rank_p5"]) + 0.6 for r in rows],
                 "base": [float(r["rank_p5"]) - 0.3 for r in rows], "marker": {"color": "#a8dadc"},
-                "name": _("5-95 % range of the rank"), "hoverinfo": "skip",
+                "name": _("Range of the rank, 5th to 95th percentile"), "hoverinfo": "skip",
             },
             {
                 "type": "scatter", "mode": "markers", "y": labels, "x": [float(r["rank_mean"]) for r in rows],
