@@ -12,6 +12,7 @@ BENCHMARKS = {
     "latency": "benchmarks.profile_latency",
     "economy": "benchmarks.economy",
     "infrastructure": "benchmarks.infrastructure",
+    "decide": "benchmarks.decide",
 }
 
 

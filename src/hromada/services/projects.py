@@ -483,7 +483,7 @@ def plan_portfolio(
         raise ValidationError("No funding sources yet; import them first.")
     sources = sources.rename(columns=str)
     for column in ("eligible_sectors", "eligible_types"):
-        sources[column] = sources[column].astype(str).str.replace(";", ",")
+        sources[column] = sources[column].fillna("*").astype(str).str.replace(";", ",")
     for year in years:
         if f"amount_{year}" not in sources:
             sources[f"amount_{year}"] = 0.0

@@ -96,6 +96,13 @@ def _numbers(frame: pd.DataFrame, column: str, param: str, ids: pd.Index) -> Flo
     return values
 
 
+def _optional(frame: pd.DataFrame, column: str, param: str, ids: pd.Index, default: float) -> FloatArray:
+    """An optional numeric column; absent or empty cells take `default`."""
+    if column not in frame.columns:
+        return np.full(len(ids), default)
+    return _numbers(frame.assign(**{column: frame[column].fillna(default)}), column, param, ids)
+
+
 def _ids(frame: pd.DataFrame, column: str, param: str) -> pd.Index:
     if not isinstance(frame, pd.DataFrame):
         raise ValidationError(f"`{param}` must be a DataFrame; got {type(frame).__name__}")
@@ -204,7 +211,7 @@ def _flags(projects: pd.DataFrame, column: str, ids: pd.Index, default: bool) ->
 
 
 def _debt(
-    sources: pd.DataFrame, ids: pd.Index, kind: tuple[str, ...], years: tuple[int, ...], rule: DebtRule
+    sources: pd.DataFrame, source_ids: pd.Index, kind: tuple[str, ...], years: tuple[int, ...], rule: DebtRule
 ) -> dict[str, Any]:
     missing = [y for y in years if y not in rule.revenue]
     if missing:
@@ -218,7 +225,7 @@ def _debt(
                 f"`sources` must give loan terms for the debt rule; got missing columns {absent!r}"
             )
     span = max(checked) - min(years) + 1
-    service = np.zeros((len(ids), len(years), len(checked)))
+    service = np.zeros((len(source_ids), len(years), len(checked)))
     owed = np.zeros_like(service)
     for s in loans:
         row = sources.iloc[s]
@@ -255,6 +262,11 @@ def read_portfolio(
         raise ValidationError(f"`years` must be increasing whole years; got {list(years)!r}")
     ids = _ids(projects, "project_id", "projects")
     source_ids = _ids(sources, "source_id", "sources")
+    reserved = sorted(set(source_ids) & {"priority", "cost", "own_share", "loan_share"})
+    if reserved:
+        raise ValidationError(
+            f"`sources['source_id']` must not use the result's column names; got {reserved!r}"
+        )
     cost = _cost_by_year(projects, ids, plan)
 
     if isinstance(priority, pd.Series):
@@ -273,11 +285,7 @@ def read_portfolio(
             f"`priority` must be a column of `projects` or a Series by project_id; got {priority!r}"
         )
 
-    cofinancing = (
-        _numbers(projects, "min_cofinancing", "projects", ids)
-        if "min_cofinancing" in projects.columns
-        else np.zeros(len(ids))
-    )
+    cofinancing = _optional(projects, "min_cofinancing", "projects", ids, 0.0)
     if ((cofinancing < 0) | (cofinancing > 1)).any():
         raise ValidationError(
             f"`projects['min_cofinancing']` must be shares in [0, 1]; got {cofinancing.max()!r}"
@@ -301,11 +309,7 @@ def read_portfolio(
         budget[:, t] = _numbers(sources, column, "sources", source_ids)
     if (budget < 0).any():
         raise ValidationError("`sources` amounts must be non-negative")
-    share = (
-        _numbers(sources, "max_share", "sources", source_ids)
-        if "max_share" in sources.columns
-        else np.ones(len(source_ids))
-    )
+    share = _optional(sources, "max_share", "sources", source_ids, 1.0)
     if ((share <= 0) | (share > 1)).any():
         raise ValidationError(f"`sources['max_share']` must be in (0, 1]; got {share.tolist()!r}")
 

@@ -133,7 +133,12 @@ def build(
         used, row = np.unique(key, return_inverse=True)
         add(row, fcol, np.ones(n_f), np.full(len(used), -np.inf), budget.ravel()[used])
     # 3. max share: sum_t f[p,s,t] - max_share[s] total[p] x[p] <= 0
+    own_kind = np.array([k == "own_budget" for k in data.kind], dtype=bool)
     capped = data.max_share[fs] < 1
+    if "cofinancing" not in relax:
+        # with a share m of own-budget money required, any other source covers at most 1 - m of the cost:
+        # a cap of at least 1 - m is implied and left out (fewer rows, same feasible set)
+        capped &= own_kind[fs] | (data.max_share[fs] < 1 - data.min_cofinancing[fp])
     if "max_share" not in relax and capped.any():
         key = fp[capped] * n_s + fs[capped]
         pairs, row = np.unique(key, return_inverse=True)
@@ -150,7 +155,7 @@ def build(
     if "cofinancing" not in relax and len(needs):
         row_of = np.full(n_p, -1, dtype=np.int64)
         row_of[needs] = np.arange(len(needs))
-        own = np.array([k == "own_budget" for k in data.kind], dtype=bool)[fs] & (row_of[fp] >= 0)
+        own = own_kind[fs] & (row_of[fp] >= 0)
         add(
             np.concatenate([row_of[fp[own]], np.arange(len(needs))]),
             np.concatenate([fcol[own], needs]),

@@ -8,7 +8,7 @@ does not name are ignored, so a project table can be passed as it is.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
@@ -49,61 +49,61 @@ class Problem:
         return pd.Series(labels, index=self.criteria, name="direction", dtype=object)
 
 
-def _criteria_frame(criteria: object) -> pd.DataFrame:
+def _criteria_columns(criteria: object) -> tuple[pd.Index, list[Any], list[Any]]:
+    """Criterion labels, raw weights and raw directions from either form of the spec."""
     if isinstance(criteria, pd.DataFrame):
         frame = criteria.set_index("criterion") if "criterion" in criteria.columns else criteria
-        missing = [c for c in ("weight", "direction") if c not in frame.columns]
-        if missing:
+        if "weight" not in frame.columns or "direction" not in frame.columns:
             raise ValidationError(
                 f"`criteria` must have columns 'weight' and 'direction'; got columns {list(frame.columns)!r}"
             )
-        return frame.loc[:, ["weight", "direction"]]
+        return frame.index, frame["weight"].tolist(), frame["direction"].tolist()
     if isinstance(criteria, Mapping):
-        rows: dict[Hashable, tuple[object, object]] = {}
+        weights: list[Any] = []
+        directions: list[Any] = []
         for name, spec in criteria.items():
             if isinstance(spec, Mapping) and "weight" in spec and "direction" in spec:
-                rows[name] = (spec["weight"], spec["direction"])
+                weights.append(spec["weight"])
+                directions.append(spec["direction"])
             elif isinstance(spec, tuple) and len(spec) == 2:
-                rows[name] = (spec[0], spec[1])
+                weights.append(spec[0])
+                directions.append(spec[1])
             else:
                 raise ValidationError(
                     "`criteria` must map each criterion to {'weight': w, 'direction': d} or (w, d); "
                     f"got {spec!r} for {name!r}"
                 )
-        return pd.DataFrame.from_dict(rows, orient="index", columns=["weight", "direction"])
+        return pd.Index(list(criteria)), weights, directions
     raise ValidationError(f"`criteria` must be a DataFrame or a mapping; got {type(criteria).__name__}")
 
 
 def parse_criteria(criteria: object) -> tuple[pd.Index, FloatArray, BoolArray]:
     """Criterion labels, weights rescaled to sum to 1, and the benefit mask."""
-    frame = _criteria_frame(criteria)
-    if frame.empty:
+    names, raw_weights, directions = _criteria_columns(criteria)
+    if len(names) == 0:
         raise ValidationError("`criteria` must name at least one criterion; got none")
-    if not frame.index.is_unique:
-        duplicates = frame.index[frame.index.duplicated()].unique().tolist()
+    if not names.is_unique:
+        duplicates = names[names.duplicated()].unique().tolist()
         raise ValidationError(f"`criteria` must name each criterion once; got duplicates {duplicates!r}")
     try:
-        weights = frame["weight"].to_numpy(dtype=np.float64)
+        weights = np.array(raw_weights, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValidationError(
-            f"`criteria` weights must be numbers; got {frame['weight'].tolist()!r}"
-        ) from None
+        raise ValidationError(f"`criteria` weights must be numbers; got {raw_weights!r}") from None
     bad = ~np.isfinite(weights) | (weights < 0)
     if bad.any():
-        name = frame.index[int(np.argmax(bad))]
+        name = names[int(np.argmax(bad))]
         raise ValidationError(
             f"`criteria` weights must be finite and non-negative; got {weights[bad][0]!r} for {name!r}"
         )
     if weights.sum() <= 0:
         raise ValidationError(f"`criteria` weights must have a positive sum; got {weights.tolist()!r}")
-    directions = frame["direction"].tolist()
-    for name, direction in zip(frame.index, directions, strict=True):
+    for name, direction in zip(names, directions, strict=True):
         if direction not in _DIRECTIONS:
             raise ValidationError(
                 f"`criteria` direction must be 'benefit' or 'cost'; got {direction!r} for {name!r}"
             )
     benefit = np.array([d == "benefit" for d in directions], dtype=bool)
-    return frame.index, weights / weights.sum(), benefit
+    return names, weights / weights.sum(), benefit
 
 
 def parse_problem(matrix: object, criteria: object) -> Problem:
@@ -122,6 +122,10 @@ def parse_problem(matrix: object, criteria: object) -> Problem:
         duplicates = matrix.index[matrix.index.duplicated()].unique().tolist()
         raise ValidationError(f"`matrix` must have unique alternative labels; got duplicates {duplicates!r}")
     selected = matrix if list(matrix.columns) == list(names) else matrix.loc[:, list(names)]
+    if selected.shape[1] != len(names):
+        raise ValidationError(
+            f"`matrix` must have each criterion column once; got columns {list(matrix.columns)!r}"
+        )
     for column, dtype in selected.dtypes.items():
         if not pd.api.types.is_numeric_dtype(dtype):
             raise ValidationError(f"`matrix` must be numeric; got dtype {dtype} for criterion {column!r}")
@@ -140,7 +144,7 @@ def parse_problem(matrix: object, criteria: object) -> Problem:
 def vector_columns(values: FloatArray) -> FloatArray:
     """``x_ij / sqrt(sum_i x_ij^2)``; an all-zero column stays 0."""
     norms = np.sqrt(np.einsum("ij,ij->j", values, values))
-    out: FloatArray = np.divide(values, norms, out=np.zeros_like(values), where=norms > 0)
+    out: FloatArray = values / np.where(norms > 0, norms, 1.0)  # an all-zero column divides 0 by 1
     return out
 
 
@@ -149,8 +153,11 @@ def minmax_columns(values: FloatArray, benefit: BoolArray) -> FloatArray:
     low = values.min(axis=0)
     high = values.max(axis=0)
     span = high - low
-    top = np.where(benefit, values - low, high - values)
-    out: FloatArray = np.divide(top, span, out=np.ones_like(values), where=span > 0)
+    scale = np.where(span > 0, span, 1.0)
+    out: FloatArray = np.where(benefit, values - low, high - values)
+    out /= scale
+    if (span == 0).any():
+        out[:, span == 0] = 1.0
     return out
 
 
@@ -208,9 +215,9 @@ def label_positions(labels: pd.Index) -> IntArray:
 def rank_scores(scores: FloatArray, labels: pd.Index) -> IntArray:
     """Ranks 1 = best: higher score first, equal scores in the order of their labels."""
     n = len(scores)
-    order = np.argsort(-scores, kind="stable")
+    order = np.argsort(-scores)
     ordered = scores[order]
-    if n > 1 and bool(np.any(ordered[1:] == ordered[:-1])) and not labels.is_monotonic_increasing:
+    if n > 1 and bool(np.any(ordered[1:] == ordered[:-1])):  # ties: order them by label
         order = np.lexsort((label_positions(labels), -scores))
     ranks = np.empty(n, dtype=np.int64)
     ranks[order] = np.arange(1, n + 1, dtype=np.int64)

@@ -159,7 +159,7 @@ def ahp_weights(
     *,
     method: Literal["eigenvector", "geometric"] = "eigenvector",
     random_index: RandomIndexTable = "saaty",
-    tolerance: float = 1e-2,
+    tolerance: float = 0.05,
 ) -> AHPResult:
     """Criterion weights and consistency ratio from a pairwise comparison matrix.
 
@@ -175,7 +175,7 @@ def ahp_weights(
         See :data:`RANDOM_INDEX`.
     tolerance
         Allowed :math:`|a_{ij} a_{ji} - 1|` and :math:`|a_{ii} - 1|`, so rounded entries such as 0.33 for 1/3
-        pass.
+        (or 0.14 for 1/7: entries rounded to two decimals) pass.
 
     Returns
     -------

@@ -126,7 +126,8 @@ def loan_schedule(rate: float, tenor: int, grace: int, years: int) -> tuple[Floa
     """
     if not (math.isfinite(rate) and rate >= 0):
         raise ValidationError(f"`interest_rate` must be a non-negative number; got {rate!r}")
-    if int(tenor) != tenor or int(grace) != grace or not 0 <= grace < tenor:
+    whole = all(math.isfinite(float(v)) and int(v) == v for v in (tenor, grace))
+    if not whole or not 0 <= grace < tenor:
         raise ValidationError(
             f"`tenor_years` must exceed `grace_years` >= 0 (whole years); got tenor {tenor!r}, grace {grace!r}"
         )

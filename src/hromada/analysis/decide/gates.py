@@ -3,6 +3,11 @@
 A gate compares one column of the project table with a required value and explains every failure in words,
 with the project's own value filled in ("local co-financing 6% is below the required 10%"). A project that
 lacks the value (NaN, None) fails the gate: it has to show that it qualifies.
+
+:data:`DEFAULT_GATES` states the eligibility of Ukrainian public-investment calls under Cabinet of Ministers
+Resolutions No. 527 and No. 294 of 28 February 2025 and No. 903 of 9 August 2024 (projects assessed and
+prioritised by published criteria): alignment with the regional development strategy, up-to-date design
+documents, at least 10% local co-financing, and an object outside areas of active hostilities or occupation.
 """
 
 from __future__ import annotations
@@ -88,7 +93,9 @@ class Gate:
         """The failure message for `project` whose value is `value`."""
         if _missing(value):
             return f"{self.name}: {self.column} is missing"
-        template = self.message or "{column} is {value!r}; required {op} {required!r}"
+        if isinstance(value, np.generic):
+            value = value.item()
+        template = self.message or "{column} is {value}; required {op} {required}"
         fields = {"value": value, "required": self.value, "project": project, "column": self.column}
         try:
             return template.format(name=self.name, op=self.op, **fields)

@@ -94,9 +94,9 @@ class PortfolioResult:
     funding_gap
         Total cost of `gap`: the money still needed to fund every eligible project.
     debt_service
-        With a debt rule, one row per checked year: ``revenue``, ``limit`` (share of revenue), ``existing``,
-        ``new`` and ``total`` debt service, and ``debt_limit``, ``new_debt`` when a debt ratio is set;
-        else empty.
+        With a debt rule, one row per checked year: ``revenue``, ``limit`` (the allowed share of revenue),
+        ``existing``, ``new`` and ``total`` debt service; with a debt ratio also ``debt_limit``,
+        ``existing_debt``, ``new_debt`` and ``total_debt`` (end of year); else empty.
     explanation
         Sentences explaining an infeasible or empty result, or a result stopped by the time limit.
     seconds
@@ -217,17 +217,17 @@ def _gap_reasons(data: PortfolioData, x: np.ndarray, used: np.ndarray, time_limi
                 and data.budget[s, t] > 0
                 and used[s, t] >= data.budget[s, t] * (1 - 1e-6)
             ]
-            reasons[int(p)] = "outranked: the money it could use goes to higher-priority projects" + (
+            reasons[int(p)] = "outranked: the money it could use funds projects of higher total priority" + (
                 f" (fully used: {', '.join(full)})" if full else ""
             )
     return reasons
 
 
 def _empty_explanation(data: PortfolioData, time_limit: float) -> tuple[str, ...]:
-    lines = ["Nothing can be funded."]
+    lines = ["Nothing can be funded; `gap` gives each project's reason."]
     for family in present_families(data):
-        data_relaxed = build(data, relax=frozenset({family}))
-        solution = solve(data_relaxed, time_limit=time_limit, mip_gap=1e-4)
+        relaxed = build(data, relax=frozenset({family}))
+        solution = solve(relaxed, time_limit=time_limit, mip_gap=1e-4)
         if solution.x is not None and solution.x.any():
             lines.append(
                 f"Relaxing {family} ({FAMILIES[family]}) would allow {int(solution.x.sum())} project(s) to be funded."
@@ -395,6 +395,25 @@ def optimize_portfolio(
     which single rule relaxed would allow it), else a dependency, an exclusion or higher-priority projects
     using the money. When no portfolio exists, each constraint family is relaxed in turn and those whose
     relaxation restores feasibility are named.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> projects = pd.DataFrame(
+    ...     {"project_id": ["school", "bridge", "clinic"], "cost_2026": [40.0, 70.0, 30.0], "score": [0.9, 0.8, 0.6]}
+    ... )
+    >>> sources = pd.DataFrame(
+    ...     {"source_id": ["city", "eu"], "kind": ["own_budget", "grant"], "amount_2026": [30.0, 50.0],
+    ...      "max_share": [1.0, 0.8]}
+    ... )
+    >>> result = optimize_portfolio(projects, sources, years=[2026])
+    >>> result.status, result.selected_ids, result.funding_gap
+    ('optimal', ['school', 'clinic'], 70.0)
+    >>> result.selected[["cost", "city", "eu"]]
+                cost  city    eu
+    project_id
+    school      40.0  14.0  26.0
+    clinic      30.0   6.0  24.0
     """
     start = time.perf_counter()
     if not (np.isfinite(time_limit) and time_limit > 0):

@@ -175,11 +175,26 @@ def weight_sensitivity(
     because the ideal of :math:`w_j r_{ij}` is :math:`w_j` times the ideal of :math:`r_{ij}`. Equal scores are
     ranked by alternative label, as in :class:`~hromada.analysis.decide.mcda.Ranking`. Percentiles use the
     inverted empirical distribution (an actual rank).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"impact": [9, 7, 3], "cost": [5, 2, 1]}, index=["bridge", "school", "clinic"])
+    >>> spec = {"impact": (0.6, "benefit"), "cost": (0.4, "cost")}
+    >>> weight_sensitivity(m, spec, draws=500, seed=1).summary[["base_rank", "p_first", "rank_p95"]]
+            base_rank  p_first  rank_p95
+    school          1    0.986         1
+    bridge          2    0.014         3
+    clinic          3    0.000         3
     """
     if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
         raise ValidationError(f"`draws` must be a positive integer; got {draws!r}")
     if not np.isfinite(concentration) or concentration <= 0:
         raise ValidationError(f"`concentration` must be a positive number; got {concentration!r}")
+    if method_options and method != "promethee_ii":
+        raise ValidationError(
+            f"`method_options` are only for method 'promethee_ii'; got {sorted(method_options)!r} for {method!r}"
+        )
     rng = _rng(seed)
     base, score = _scorer(matrix, criteria, method, normalization, dict(method_options))
     weights = base.weights.to_numpy(dtype=np.float64)
