@@ -265,3 +265,42 @@ def test_assessment_and_infrastructure_story(browser: object, live_server: str, 
     csp = [e for e in watch.console_errors if "Content Security Policy" in e or "Refused" in e]
     assert not csp, csp
     context.close()
+
+
+def test_strategy_partners_and_projects_story(browser: object, live_server: str) -> None:
+    """A team accepts a SWOT suggestion, reads its partners' grid and funds its ranked projects."""
+    from hromada.data import load_demo
+    from hromada.services.demo import demo_email
+
+    own = load_demo().municipalities.iloc[3]
+    code = own["code"]
+    context = browser.new_context(locale="de-DE")  # type: ignore[attr-defined]
+    page = context.new_page()
+    watch = Watch(live_server)
+    watch.attach(page)
+    _login(page, live_server, demo_email(own["name_en"]))
+
+    page.goto(f"{live_server}/municipalities/{code}/strategy")
+    suggestions = page.locator("#swot-suggestions tbody tr")
+    before = suggestions.count()
+    assert before > 0
+    page.locator("#swot-suggestions button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r".*/strategy#swot$"))
+    assert page.locator("#swot-suggestions tbody tr").count() == before - 1
+    assert page.locator("#goals .flag").count() >= 1  # the demo's incomplete KPI is flagged
+
+    page.goto(f"{live_server}/municipalities/{code}/partners")
+    page.wait_for_function("document.querySelectorAll('.chart .main-svg').length >= 2")
+    assert page.locator("#register tbody tr").count() == 10
+
+    page.goto(f"{live_server}/municipalities/{code}/projects")
+    page.wait_for_selector("#ranking-table tbody tr")
+    page.click("#portfolio button[type=submit]")
+    page.wait_for_url(re.compile(r".*/projects\?method=topsis#portfolio$"))
+    page.wait_for_function("document.querySelectorAll('#portfolio .chart .main-svg').length >= 1")
+    assert "optimal" in page.locator("#portfolio").inner_text()
+
+    assert not watch.outside, f"pages referenced outside URLs: {watch.outside}"
+    csp = [e for e in watch.console_errors if "Content Security Policy" in e or "Refused" in e]
+    assert not csp, csp
+    context.close()
