@@ -20,7 +20,6 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hromada._version import __version__
 from hromada.analysis.economy import (
     PRESETS,
     bootstrap_stability,
@@ -38,7 +37,7 @@ from hromada.data.nace import nace_codes, section_of
 from hromada.db.models import AnalysisRun, Municipality, ReferenceDataset
 from hromada.errors import NotFoundError, ValidationError
 from hromada.io.tables import check_format, read_table, write_frames
-from hromada.services import audit
+from hromada.services import runs
 from hromada.services._json import json_safe
 from hromada.services.access import Principal, require
 from hromada.services.profile import statistics_frame
@@ -308,27 +307,10 @@ def analyze(
         data, municipality.code, preset=preset, year=year, base_year=base_year
     )
     parameters["sources"] = _clean(sources)
-    row = AnalysisRun(
-        municipality_id=municipality.id,
-        domain=DOMAIN,
-        preset=preset,
-        parameters=parameters,
+    row = runs.store(
+        session, principal, municipality, domain=DOMAIN, preset=preset, parameters=parameters, results=results,
         data_hash=data_hash,
-        version=__version__,
-        user_id=principal.user_id,
-        results=results,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        principal,
-        "analyze",
-        "analysis_run",
-        entity_id=row.id,
-        municipality_id=municipality.id,
-        details={"domain": DOMAIN, "preset": preset, "data_hash": data_hash},
-    )
+    )  # fmt: skip
     logger.info("economy analysis %s for %s (%s)", row.id, municipality.code, preset)
     return EconomyRun.from_row(row, municipality.code)
 
@@ -336,12 +318,7 @@ def analyze(
 def latest_run(session: Session, principal: Principal, municipality: Municipality) -> EconomyRun | None:
     """The most recent stored economy analysis of the municipality, if any (viewers and up)."""
     require(principal, "read", municipality.id)
-    row = session.scalar(
-        select(AnalysisRun)
-        .where(AnalysisRun.municipality_id == municipality.id, AnalysisRun.domain == DOMAIN)
-        .order_by(AnalysisRun.created_at.desc(), AnalysisRun.id.desc())
-        .limit(1)
-    )
+    row = runs.latest(session, municipality, DOMAIN)
     return None if row is None else EconomyRun.from_row(row, municipality.code)
 
 

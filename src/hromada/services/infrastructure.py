@@ -11,8 +11,6 @@ ledger points to, are the default failures of "what if" and the repairs of the r
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
 from collections.abc import Iterable, Sequence
@@ -24,12 +22,11 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from hromada._version import __version__
 from hromada.analysis.infrastructure import Network, cascade, criticality, restoration_plan
 from hromada.db.models import AnalysisRun, Asset, Dependency, LedgerEntry, Municipality
 from hromada.errors import NotFoundError, ValidationError
 from hromada.io.tables import read_table
-from hromada.services import audit
+from hromada.services import audit, runs
 from hromada.services._json import json_safe
 from hromada.services.access import Principal, can_see_restricted, require
 
@@ -331,33 +328,13 @@ def _store(
     network: Network,
 ) -> AnalysisRun:
     assets, dependencies = _tables(session, municipality)
-    canonical = {
-        "assets": assets.to_dict(orient="records"),
-        "dependencies": dependencies.to_dict(orient="records"),
-    }
-    digest = hashlib.sha256(json.dumps(_clean(canonical), sort_keys=True, default=str).encode()).hexdigest()
-    row = AnalysisRun(
-        municipality_id=municipality.id,
-        domain=domain,
-        preset=parameters.get("method", "default"),
-        parameters=_clean(parameters),
-        data_hash=digest,
-        version=__version__,
-        user_id=principal.user_id,
-        results=_clean(results),
+    digest = runs.content_hash(
+        {"assets": assets.to_dict(orient="records"), "dependencies": dependencies.to_dict(orient="records")}
     )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        principal,
-        "analyze",
-        "analysis_run",
-        entity_id=row.id,
-        municipality_id=municipality.id,
-        details={"domain": domain},
-    )
-    return row
+    return runs.store(
+        session, principal, municipality, domain=domain, preset=str(parameters.get("method", "default")),
+        parameters=parameters, results=results, data_hash=digest,
+    )  # fmt: skip
 
 
 def run_criticality(
@@ -421,12 +398,7 @@ def latest_run(
 ) -> AnalysisRun | None:
     """The latest stored infrastructure analysis of a kind (readers and up)."""
     require(principal, "read", municipality.id)
-    return session.scalar(
-        select(AnalysisRun)
-        .where(AnalysisRun.municipality_id == municipality.id, AnalysisRun.domain == domain)
-        .order_by(AnalysisRun.created_at.desc(), AnalysisRun.id.desc())
-        .limit(1)
-    )
+    return runs.latest(session, municipality, domain)
 
 
 def release_field(

@@ -18,12 +18,23 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hromada.analysis.decide import (
+    DEFAULT_GATES,
+    DebtRule,
+    apply_gates,
+    optimize_portfolio,
+    promethee_ii,
+    rank_agreement,
+    topsis,
+    weight_sensitivity,
+    weighted_sum,
+)
 from hromada.data.rdna import sector_codes
-from hromada.db.models import FundingSource, Municipality, Project
+from hromada.db.models import AnalysisRun, FundingSource, Municipality, Project
 from hromada.errors import ImportIssue, ImportValidationError, NotFoundError, ValidationError
 from hromada.io.oc4ids import PROJECT_STATUSES, project_package
 from hromada.io.tables import read_table
-from hromada.services import audit
+from hromada.services import audit, runs
 from hromada.services._json import json_safe
 from hromada.services.access import Principal, require
 
@@ -350,6 +361,7 @@ DEFAULT_CRITERIA: Mapping[str, tuple[float, str]] = {
     "cost_per_person": (0.15, "cost"),
 }
 RANK_METHODS = ("topsis", "weighted_sum", "promethee_ii")
+PORTFOLIO_DOMAIN = "projects-portfolio"
 _SEED = 20220224
 
 
@@ -372,16 +384,6 @@ def rank_projects(
     the ranking of the eligible ones by ``method`` with the full computation trace, the agreement between the
     three methods (Kendall and Spearman) and the rank stability under seeded weight perturbation.
     """
-    from hromada.analysis.decide import (
-        DEFAULT_GATES,
-        apply_gates,
-        promethee_ii,
-        rank_agreement,
-        topsis,
-        weight_sensitivity,
-        weighted_sum,
-    )
-
     if method not in RANK_METHODS:
         raise ValidationError(f"`method` must be one of {', '.join(RANK_METHODS)}; got {method!r}")
     spec = dict(criteria or DEFAULT_CRITERIA)
@@ -445,15 +447,8 @@ def plan_portfolio(
     method: str = "topsis",
     debt_limit_share: float | None = None,
     revenue: Mapping[int, float] | None = None,
-) -> Any:
+) -> AnalysisRun:
     """Choose and fund the eligible projects (priority: the ranking score) from the sources; stored as a run."""
-    import hashlib
-    import json
-
-    from hromada._version import __version__
-    from hromada.analysis.decide import DebtRule, optimize_portfolio
-    from hromada.db.models import AnalysisRun
-
     require(principal, "write", municipality.id)
     ranking = rank_projects(session, principal, municipality, method=method, draws=200)
     scores = {row["key"]: row["score"] for row in ranking["ranking"]}
@@ -505,41 +500,19 @@ def plan_portfolio(
         "seconds": result.seconds,
         "ranking_method": method,
     }
-    canonical = json.dumps(
-        json_safe(
+    return runs.store(
+        session, principal, municipality, domain=PORTFOLIO_DOMAIN, preset=method,
+        parameters={"years": list(years), "debt_limit_share": debt_limit_share, "criteria": ranking["criteria"]},
+        results=results,
+        data_hash=runs.content_hash(
             {"projects": projects.to_dict(orient="records"), "sources": sources.to_dict(orient="records")}
         ),
-        sort_keys=True,
-        default=str,
-    )
-    row = AnalysisRun(
-        municipality_id=municipality.id, domain="projects-portfolio", preset=method,
-        parameters=json_safe({"years": list(years), "debt_limit_share": debt_limit_share, "criteria": ranking["criteria"]}),
-        data_hash=hashlib.sha256(canonical.encode()).hexdigest(), version=__version__, user_id=principal.user_id,
-        results=json_safe(results),
     )  # fmt: skip
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        principal,
-        "analyze",
-        "analysis_run",
-        entity_id=row.id,
-        municipality_id=municipality.id,
-        details={"domain": "projects-portfolio"},
-    )
-    return row
 
 
-def latest_portfolio(session: Session, principal: Principal, municipality: Municipality) -> Any:
+def latest_portfolio(
+    session: Session, principal: Principal, municipality: Municipality
+) -> AnalysisRun | None:
     """The latest stored funding portfolio (readers and up), or None."""
-    from hromada.db.models import AnalysisRun
-
     require(principal, "read", municipality.id)
-    return session.scalar(
-        select(AnalysisRun)
-        .where(AnalysisRun.municipality_id == municipality.id, AnalysisRun.domain == "projects-portfolio")
-        .order_by(AnalysisRun.created_at.desc(), AnalysisRun.id.desc())
-        .limit(1)
-    )
+    return runs.latest(session, municipality, PORTFOLIO_DOMAIN)

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hromada.data.nace import nace_title
-from hromada.db.models import AnalysisRun, Goal, Kpi, Measure, Municipality, Strategy, SwotItem
+from hromada.db.models import Goal, Kpi, Measure, Municipality, Strategy, SwotItem
 from hromada.errors import ConflictError, NotFoundError, ValidationError
-from hromada.services import audit
+from hromada.services import audit, runs
 from hromada.services.access import Principal, require
 
 __all__ = [
@@ -81,15 +81,6 @@ def set_vision(
 # SWOT
 
 
-def _latest(session: Session, municipality: Municipality, domain: str) -> AnalysisRun | None:
-    return session.scalar(
-        select(AnalysisRun)
-        .where(AnalysisRun.municipality_id == municipality.id, AnalysisRun.domain == domain)
-        .order_by(AnalysisRun.created_at.desc(), AnalysisRun.id.desc())
-        .limit(1)
-    )
-
-
 def suggest_swot(
     session: Session, principal: Principal, municipality: Municipality, *, locale: str = "en", limit: int = 4
 ) -> list[dict[str, Any]]:
@@ -113,7 +104,7 @@ def suggest_swot(
             }
         )
 
-    economy = _latest(session, municipality, "economy")
+    economy = runs.latest(session, municipality, "economy")
     if economy is not None:
         results = economy.results
         quadrants = sorted(results.get("quadrants", []), key=lambda r: -float(r.get("value") or 0))
@@ -177,7 +168,7 @@ def suggest_swot(
                         score=value,
                     )
 
-    critical = _latest(session, municipality, "infrastructure-criticality")
+    critical = runs.latest(session, municipality, "infrastructure-criticality")
     if critical is not None and critical.results.get("ranking"):
         top = critical.results["ranking"][0]
         add(
