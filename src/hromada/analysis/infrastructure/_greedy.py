@@ -169,39 +169,32 @@ class _State:
                         found.append(s)
         return found
 
-    def downstream_pending(self, start: set[int]) -> set[int]:
-        model, down, pending = self.model, self.down, self.pending
+    def _pending_reachable(self, start: set[int], neighbours: list[list[int]]) -> set[int]:
+        """Pending assets among ``start`` and the down assets reachable from it along ``neighbours``."""
+        down, pending = self.down, self.pending
         seen = set(start)
         stack = list(start)
         found = {x for x in start if x in pending}
         while stack:
             x = stack.pop()
-            for c in model.consumers[x]:
-                if down[c] and c not in seen:
-                    seen.add(c)
-                    stack.append(c)
-                    if c in pending:
-                        found.add(c)
+            for y in neighbours[x]:
+                if down[y] and y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+                    if y in pending:
+                        found.add(y)
         return found
+
+    def downstream_pending(self, start: set[int]) -> set[int]:
+        return self._pending_reachable(start, self.model.consumers)
 
     def affected_by_repair(self, b: int, restored: list[int]) -> set[int]:
         """Pending assets whose score may change when ``b`` is repaired and ``restored`` come back."""
-        model, down, pending = self.model, self.down, self.pending
         changed = {b, *restored}
         start = set(changed)
         for x in changed:
-            start.update(c for c in model.consumers[x] if down[c])
-        seen = set(start)
-        stack = list(start)
-        upstream = {x for x in start if x in pending}
-        while stack:
-            x = stack.pop()
-            for s in model.suppliers[x]:
-                if down[s] and s not in seen:
-                    seen.add(s)
-                    stack.append(s)
-                    if s in pending:
-                        upstream.add(s)
+            start.update(c for c in self.model.consumers[x] if self.down[c])
+        upstream = self._pending_reachable(start, self.model.suppliers)
         return (upstream | self.downstream_pending(upstream | {b})) - {b}
 
 
