@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from hromada.web.pages import assessment, auth, economy, infrastructure, profile, strategy
+from hromada.web.pages import assessment, auth, economy, infrastructure, profile, projects, strategy
 from hromada.web.security import verify_csrf
 
 __all__ = ["build_pages_router"]
@@ -19,4 +19,5 @@ def build_pages_router() -> APIRouter:
     router.include_router(assessment.router)
     router.include_router(infrastructure.router)
     router.include_router(strategy.router)
+    router.include_router(projects.router)
     return router
