@@ -640,6 +640,9 @@ class Project(Base):
     cofinancing_share: Mapped[float] = mapped_column(Float, default=0.0)
     goal_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
     asset_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    need_ids: Mapped[list[int]] = mapped_column(JSON, default=list, comment="ledger entries (needs) it meets")
+    depends_on: Mapped[list[str]] = mapped_column(JSON, default=list, comment="keys of projects it needs")
+    excludes: Mapped[list[str]] = mapped_column(JSON, default=list, comment="keys of alternative projects")
     criteria: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="criterion -> score for ranking")
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -672,3 +675,36 @@ class FundingSource(Base):
     grace_years: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (UniqueConstraint("municipality_id", "key"),)
+
+
+class FinancePlan(Base):
+    """How a municipality ranks and finances its pipeline: planning years, published criteria and weights
+    (with the AHP judgements they came from) and the borrowing rule (revenue forecast and limits)."""
+
+    __tablename__ = "finance_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), unique=True
+    )
+    first_year: Mapped[int] = mapped_column(Integer)
+    last_year: Mapped[int] = mapped_column(Integer)
+    criteria: Mapped[dict[str, Any] | None] = mapped_column(
+        comment="criterion -> {weight, direction}; None: the default criteria"
+    )
+    ahp: Mapped[dict[str, Any] | None] = mapped_column(
+        comment="pairwise judgements [[a, b, value], ...] and the consistency ratio they gave"
+    )
+    revenue: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="year -> forecast revenue (UAH)")
+    debt_service_share: Mapped[float | None] = mapped_column(
+        Float, comment="largest share of revenue for debt service; None: not checked"
+    )
+    max_debt_ratio: Mapped[float | None] = mapped_column(
+        Float, comment="largest outstanding debt as a multiple of revenue; None: not checked"
+    )
+    existing_service: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="year -> committed service")
+    existing_debt: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="year -> outstanding debt")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (CheckConstraint("last_year >= first_year", name="years_ordered"),)
+

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +30,11 @@ from hromada.analysis.decide import (
     weighted_sum,
 )
 from hromada.data.rdna import sector_codes
-from hromada.db.models import AnalysisRun, FundingSource, Municipality, Project
+from hromada.db.models import AnalysisRun, FundingSource, LedgerEntry, Municipality, Project
 from hromada.errors import ImportIssue, ImportValidationError, NotFoundError, ValidationError
 from hromada.io.oc4ids import PROJECT_STATUSES, project_package
 from hromada.io.tables import read_table
-from hromada.services import audit, runs
+from hromada.services import audit, finance, runs
 from hromada.services._json import json_safe
 from hromada.services.access import Principal, require
 
@@ -60,8 +60,9 @@ LOCATION_STATUSES = ("rear", "hosting-idp", "de-occupied", "frontline", "occupie
 PROJECT_COLUMNS = (
     "key", "title", "description", "stage", "type", "sector", "cost", "currency", "cost_date", "start_year",
     "duration_years", "location", "location_status", "documents_ready", "strategy_aligned",
-    "cofinancing_share", "goal_keys", "asset_keys",
+    "cofinancing_share", "goal_keys", "asset_keys", "need_ids", "depends_on", "excludes",
 )  # fmt: skip
+_LIST_COLUMNS = ("goal_keys", "asset_keys", "depends_on", "excludes")
 _TRUE = {"true", "1", "yes", "так", "ja", "y"}
 _FALSE = {"false", "0", "no", "ні", "nein", "n", ""}
 
@@ -76,6 +77,57 @@ def _bool(value: Any) -> bool | None:
 def _text(value: Any) -> str:
     """A cell as stripped text; empty for None and NaN."""
     return "" if value is None or value != value else str(value).strip()
+
+
+def _keys(value: Any) -> list[str]:
+    """A list cell: a list, or text separated by ``;`` or ``,``; empty for None and NaN."""
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if hasattr(value, "tolist"):
+        return [str(v).strip() for v in value.tolist() if str(v).strip()]
+    text = _text(value)
+    return [v.strip() for v in text.replace(",", ";").split(";") if v.strip()]
+
+
+def _check_links(
+    session: Session, municipality: Municipality, frame: pd.DataFrame, filename: str
+) -> list[ImportIssue]:
+    """Links of imported projects: dependencies and alternatives name known projects (not themselves, not
+    both), ledger ids name needs of this municipality."""
+    issues: list[ImportIssue] = []
+    known = set(session.scalars(select(Project.key).where(Project.municipality_id == municipality.id))) | {
+        _text(k) for k in frame.get("key", pd.Series(dtype=str))
+    }
+    needs = set(
+        session.scalars(
+            select(LedgerEntry.id).where(
+                LedgerEntry.municipality_id == municipality.id, LedgerEntry.kind == "need"
+            )
+        )
+    )
+    for i, row in enumerate(frame.to_dict(orient="records")):
+        key = _text(row.get("key"))
+        links = {c: _keys(row.get(c)) for c in ("depends_on", "excludes") if c in row}
+        for column, values in links.items():
+            for value in values:
+                if value == key or value not in known:
+                    expected = "keys of other projects (in this file or already imported), separated by ;"
+                    issues.append(ImportIssue(filename, i + 2, column, expected, value))
+        both = set(links.get("depends_on", [])) & set(links.get("excludes", []))
+        for value in sorted(both):
+            issues.append(ImportIssue(filename, i + 2, "excludes", "not a project it also depends on", value))
+        for value in _keys(row.get("need_ids")) if "need_ids" in row else []:
+            try:
+                ok = float(value).is_integer() and int(float(value)) in needs
+            except ValueError:
+                ok = False
+            if not ok:
+                issues.append(
+                    ImportIssue(
+                        filename, i + 2, "need_ids", "ids of needs in this municipality's ledger", value
+                    )
+                )
+    return issues
 
 
 def _validate_projects(frame: pd.DataFrame, filename: str) -> pd.DataFrame:
@@ -180,12 +232,11 @@ def save_projects(
         project.cofinancing_share = (
             float(share) if share is not None and share == share and share != "" else 0.0
         )
-        for column in ("goal_keys", "asset_keys"):
-            value = row.get(column)
-            if isinstance(value, str):
-                setattr(project, column, [v.strip() for v in value.replace(",", ";").split(";") if v.strip()])
-            elif isinstance(value, (list, tuple)):
-                setattr(project, column, [str(v) for v in value])
+        for column in _LIST_COLUMNS:
+            if column in row:
+                setattr(project, column, _keys(row[column]))
+        if "need_ids" in row:
+            project.need_ids = [int(float(v)) for v in _keys(row["need_ids"])]
         project.criteria = {
             k[2:]: float(v)
             for k, v in row.items()
@@ -201,9 +252,21 @@ def import_projects(session: Session, principal: Principal, municipality: Munici
     frame = read_table(
         path,
         required=("key", "title", "sector", "cost"),
-        text_columns=("key", "sector", "stage", "type", "location_status"),
+        text_columns=(
+            "key",
+            "sector",
+            "stage",
+            "type",
+            "location_status",
+            "depends_on",
+            "excludes",
+            "need_ids",
+        ),
     )
     _validate_projects(frame, path.name)
+    problems = _check_links(session, municipality, frame, path.name)
+    if problems:
+        raise ImportValidationError(problems[:200], total=len(problems))
     written = save_projects(session, municipality, frame)
     audit.record(
         session,
@@ -352,14 +415,7 @@ def export_oc4ids(
 # --------------------------------------------------------------------------------------------------------
 # Ranking and portfolio
 
-#: Published criteria of the demo call: name -> (weight, direction). A municipality publishes its own.
-DEFAULT_CRITERIA: Mapping[str, tuple[float, str]] = {
-    "population_served": (0.30, "benefit"),
-    "urgency": (0.25, "benefit"),
-    "jobs": (0.15, "benefit"),
-    "readiness": (0.15, "benefit"),
-    "cost_per_person": (0.15, "cost"),
-}
+DEFAULT_CRITERIA = finance.DEFAULT_CRITERIA
 RANK_METHODS = ("topsis", "weighted_sum", "promethee_ii")
 PORTFOLIO_DOMAIN = "projects-portfolio"
 _SEED = 20220224
@@ -386,7 +442,8 @@ def rank_projects(
     """
     if method not in RANK_METHODS:
         raise ValidationError(f"`method` must be one of {', '.join(RANK_METHODS)}; got {method!r}")
-    spec = dict(criteria or DEFAULT_CRITERIA)
+    plan = finance.get_plan(session, principal, municipality)
+    spec = dict(criteria or finance.criteria_of(plan))
     frame = project_frame(session, principal, municipality)
     if frame.empty:
         raise NotFoundError("This municipality has no projects yet; import them first.")
@@ -406,6 +463,10 @@ def rank_projects(
     result: dict[str, Any] = {
         "method": method,
         "criteria": criteria_frame.reset_index(names="criterion").to_dict(orient="records"),
+        "weights_from": "ahp"
+        if plan is not None and plan.ahp and criteria is None
+        else ("typed" if plan is not None and plan.criteria and criteria is None else "default"),
+        "consistency_ratio": plan.ahp.get("consistency_ratio") if plan is not None and plan.ahp else None,
         "gates": [{"name": g.name, "column": g.column, "op": g.op, "value": g.value} for g in DEFAULT_GATES],
         "failures": gates.failures.to_dict(orient="records"),
         "eligible": [str(k) for k in eligible.index],
@@ -438,76 +499,203 @@ def rank_projects(
     return json_safe(result)
 
 
+def _portfolio_years(plan: Any, frame: pd.DataFrame) -> tuple[int, ...]:
+    """The plan's years; without a plan, the years the candidate projects run (at most ten)."""
+    if plan is not None:
+        return finance.planning_years(plan)
+    starts = pd.to_numeric(frame["start_year"], errors="coerce").dropna()
+    if starts.empty:
+        return finance.planning_years(None)
+    ends = starts + pd.to_numeric(frame.loc[starts.index, "duration_years"], errors="coerce").fillna(1) - 1
+    first = int(starts.min())
+    return tuple(range(first, min(int(ends.max()), first + 9) + 1))
+
+
+def _links(
+    frame: pd.DataFrame, candidates: set[str]
+) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str]]]:
+    """Projects blocked by a dependency that cannot be funded (with the reason), and the dependency and
+    exclusion pairs among the remaining candidates. A completed project satisfies a dependency."""
+    done = set(frame.loc[frame["stage"] == "completed", "key"].astype(str))
+    needs = {str(k): [str(d) for d in v] for k, v in zip(frame["key"], frame["depends_on"], strict=True)}
+    alternatives = {str(k): [str(d) for d in v] for k, v in zip(frame["key"], frame["excludes"], strict=True)}
+    blocked: dict[str, str] = {}
+    open_ = set(candidates)
+    changed = True
+    while changed:
+        changed = False
+        for key in sorted(open_):
+            missing = [d for d in needs.get(key, []) if d not in open_ and d not in done]
+            if missing:
+                blocked[key] = f"needs project(s) {', '.join(missing)}, which cannot be funded in this plan"
+                open_.discard(key)
+                changed = True
+    dependencies = sorted({(k, d) for k in open_ for d in needs.get(k, []) if d in open_})
+    exclusions = sorted(
+        {(min(k, d), max(k, d)) for k in open_ for d in alternatives.get(k, []) if d in open_}
+    )
+    return blocked, dependencies, exclusions
+
+
 def plan_portfolio(
     session: Session,
     principal: Principal,
     municipality: Municipality,
     *,
-    years: tuple[int, ...] = (2026, 2027, 2028),
     method: str = "topsis",
-    debt_limit_share: float | None = None,
-    revenue: Mapping[int, float] | None = None,
+    years: Sequence[int] | None = None,
+    time_limit: float = 30.0,
 ) -> AnalysisRun:
-    """Choose and fund the eligible projects (priority: the ranking score) from the sources; stored as a run."""
+    """Choose and fund the eligible projects from the sources; stored as a run (editors and admins).
+
+    Priority is the ranking score by ``method`` under the published criteria. The finance plan gives the
+    planning years (``years`` overrides them) and the borrowing rule; the projects' dependencies and
+    alternatives become constraints. A project that starts before the first planning year has its cost
+    moved into the plan; one that runs past the last year, or needs a project that cannot be funded, is
+    left out with the reason.
+    """
     require(principal, "write", municipality.id)
+    plan = finance.get_plan(session, principal, municipality)
     ranking = rank_projects(session, principal, municipality, method=method, draws=200)
     scores = {row["key"]: row["score"] for row in ranking["ranking"]}
     frame = project_frame(session, principal, municipality)
-    frame = frame[frame["key"].isin(list(scores))].copy()
-    if frame.empty:
+    candidates = frame[frame["key"].isin(list(scores))].copy()
+    if candidates.empty:
         raise ValidationError("No eligible project to fund: check the eligibility gates in the ranking.")
-    projects = pd.DataFrame(
-        {
-            "project_id": frame["key"].astype(str),
-            "cost": frame["cost"].astype(float),
-            "start_year": frame["start_year"]
-            .fillna(years[0])
-            .astype(int)
-            .clip(lower=years[0], upper=years[-1]),
-            "duration": frame["duration_years"].fillna(1).astype(int),
-            "sector": frame["sector"],
-            "type": frame["type"],
-            "min_cofinancing": frame["cofinancing_share"].astype(float),
-            "score": frame["key"].map(scores).astype(float),
-        }
+    plan_years = tuple(int(y) for y in years) if years else _portfolio_years(plan, candidates)
+    if not plan_years or list(plan_years) != list(range(plan_years[0], plan_years[-1] + 1)):
+        raise ValidationError(f"the planning years must be consecutive; got {list(plan_years)!r}")
+    first, last = plan_years[0], plan_years[-1]
+    start = pd.to_numeric(candidates["start_year"], errors="coerce").fillna(first).astype(int)
+    duration = (
+        pd.to_numeric(candidates["duration_years"], errors="coerce").fillna(1).astype(int).clip(lower=1)
     )
-    last = projects["start_year"] + projects["duration"] - 1
-    projects["duration"] = projects["duration"] - (last - years[-1]).clip(lower=0)
+    notes: dict[str, str] = {}
+    outside: dict[str, str] = {}
+    for key, s_, d_ in zip(candidates["key"], start, duration, strict=True):
+        if s_ + d_ - 1 > last and max(s_, first) + d_ - 1 > last:
+            outside[str(key)] = (
+                f"runs until {max(s_, first) + d_ - 1}, after the planning years {first}-{last}"
+            )
+        elif s_ < first:
+            notes[str(key)] = f"planned to start in {s_}; its cost is scheduled from {first}"
+    start = start.clip(lower=first)
+    candidates = candidates.assign(start_year=start, duration_years=duration)
+    candidates = candidates[~candidates["key"].isin(list(outside))]
+    blocked, dependencies, exclusions = _links(frame, set(candidates["key"].astype(str)))
+    blocked.update(outside)
+    candidates = candidates[~candidates["key"].isin(list(blocked))]
     sources = source_frame(session, principal, municipality)
     if sources.empty:
         raise ValidationError("No funding sources yet; import them first.")
+    if candidates.empty:
+        raise ValidationError(
+            "No eligible project fits the plan: " + "; ".join(f"{k} {v}" for k, v in sorted(blocked.items()))
+        )
+    projects = pd.DataFrame(
+        {
+            "project_id": candidates["key"].astype(str),
+            "cost": candidates["cost"].astype(float),
+            "start_year": candidates["start_year"].astype(int),
+            "duration": candidates["duration_years"].astype(int),
+            "sector": candidates["sector"],
+            "type": candidates["type"],
+            "min_cofinancing": candidates["cofinancing_share"].astype(float),
+            "score": candidates["key"].map(scores).astype(float),
+        }
+    )
     sources = sources.rename(columns=str)
     for column in ("eligible_sectors", "eligible_types"):
         sources[column] = sources[column].fillna("*").astype(str).str.replace(";", ",")
-    for year in years:
+    for year in plan_years:
         if f"amount_{year}" not in sources:
             sources[f"amount_{year}"] = 0.0
-    debt = None
-    if debt_limit_share is not None and revenue:
-        debt = DebtRule(revenue=dict(revenue), max_share=debt_limit_share)
-    result = optimize_portfolio(projects, sources, years=years, debt=debt, time_limit=30.0)
+    sources = sources.drop(
+        columns=[
+            c for c in map(str, sources.columns) if c.startswith("amount_") and int(c[7:]) not in plan_years
+        ]
+    )
+    debt = finance.debt_rule(plan)
+    if debt is not None:
+        missing = [y for y in plan_years if y not in debt.revenue]
+        if missing:
+            raise ValidationError(
+                f"the borrowing rule needs a revenue forecast for {', '.join(map(str, missing))}; set it in the finance plan"
+            )
+    result = optimize_portfolio(
+        projects, sources, years=plan_years, dependencies=dependencies, exclusions=exclusions, debt=debt,
+        time_limit=time_limit,
+    )  # fmt: skip
+    titles = dict(zip(frame["key"].astype(str), frame["title"].astype(str), strict=True))
+    gap: list[dict[str, Any]] = [
+        {str(k): v for k, v in row.items()} for row in result.gap.reset_index().to_dict(orient="records")
+    ]
+    cost_of = dict(zip(frame["key"].astype(str), frame["cost"].astype(float), strict=True))
+    for key, reason in sorted(blocked.items()):
+        gap.append({"project_id": key, "priority": scores[key], "cost": cost_of[key], "reason": reason})
+    gap.sort(key=lambda row: -float(row["priority"]))
+    for row in gap:
+        row["title"] = titles.get(str(row["project_id"]), "")
+    selected = [
+        {str(k): v for k, v in row.items()} for row in result.selected.reset_index().to_dict(orient="records")
+    ]
+    for row in selected:
+        row["title"] = titles.get(str(row["project_id"]), "")
+        if str(row["project_id"]) in notes:
+            row["note"] = notes[str(row["project_id"])]
+    debt_rows = [
+        {str(k): v for k, v in row.items()}
+        for row in result.debt_service.reset_index().to_dict(orient="records")
+    ]
     results = {
         "status": result.status,
         "objective": result.objective,
         "mip_gap": result.mip_gap,
-        "selected": result.selected.reset_index().to_dict(orient="records"),
+        "years": list(plan_years),
+        "selected": selected,
         "funding": result.funding.to_dict(orient="records"),
         "cash_flow": result.cash_flow.reset_index().to_dict(orient="records"),
-        "gap": result.gap.reset_index().to_dict(orient="records"),
-        "funding_gap": result.funding_gap,
-        "debt_service": result.debt_service.reset_index().to_dict(orient="records"),
+        "gap": gap,
+        "funding_gap": float(sum(float(row["cost"]) for row in gap)),
+        "debt_service": debt_rows,
+        "debt_check": _debt_check(debt_rows, debt),
+        "dependencies": [list(p) for p in dependencies],
+        "exclusions": [list(p) for p in exclusions],
         "explanation": list(result.explanation),
         "seconds": result.seconds,
         "ranking_method": method,
+        "criteria": ranking["criteria"],
+        "weights_from": ranking["weights_from"],
     }
     return runs.store(
         session, principal, municipality, domain=PORTFOLIO_DOMAIN, preset=method,
-        parameters={"years": list(years), "debt_limit_share": debt_limit_share, "criteria": ranking["criteria"]},
+        parameters={"years": list(plan_years), "criteria": ranking["criteria"],
+                    "debt_service_share": plan.debt_service_share if plan is not None else None,
+                    "max_debt_ratio": plan.max_debt_ratio if plan is not None else None},
         results=results,
         data_hash=runs.content_hash(
-            {"projects": projects.to_dict(orient="records"), "sources": sources.to_dict(orient="records")}
+            {"projects": projects.to_dict(orient="records"), "sources": sources.to_dict(orient="records"),
+             "dependencies": dependencies, "exclusions": exclusions,
+             "debt": None if debt is None else repr(debt)}
         ),
     )  # fmt: skip
+
+
+def _debt_check(rows: list[dict[str, Any]], debt: DebtRule | None) -> dict[str, Any]:
+    """A summary of the borrowing rule: the worst year's debt service share against the limit."""
+    if debt is None or not rows:
+        return {"checked": False}
+    worst = max(rows, key=lambda r: float(r["total"]) / float(r["revenue"]))
+    share = float(worst["total"]) / float(worst["revenue"])
+    check: dict[str, Any] = {
+        "checked": True, "limit_share": debt.max_share, "worst_year": int(worst["year"]),
+        "worst_share": share, "within": bool(share <= debt.max_share + 1e-9),
+    }  # fmt: skip
+    if debt.max_debt_ratio is not None and "total_debt" in worst:
+        ratio = max(float(r["total_debt"]) / float(r["revenue"]) for r in rows)
+        check.update(max_debt_ratio=debt.max_debt_ratio, worst_debt_ratio=ratio,
+                     within=bool(check["within"] and ratio <= debt.max_debt_ratio + 1e-9))  # fmt: skip
+    return check
 
 
 def latest_portfolio(

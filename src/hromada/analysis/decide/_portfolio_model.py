@@ -28,6 +28,8 @@ FAMILIES: dict[str, str] = {
     "exclusions": "the mutually exclusive projects",
 }
 _TOLERANCE = 1e-7  # relative to the largest project cost
+_MAX_ENUMERATED_SOURCES = 10  # up to this many sources every subset is tried for the covering rows
+_MAX_COVER_ROWS = 2000
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,6 +197,12 @@ def build(
                     np.array([limit / scale]),
                 )
 
+    # 8. valid inequalities in the project variables alone (no effect on the feasible set; see _cover_rows)
+    if fixed is None and "budget" not in relax:
+        cover_rows, cover_cols, cover_vals, cover_caps = _cover_rows(cost, budget, eligible)
+        if len(cover_caps):
+            add(cover_rows, cover_cols, cover_vals, np.full(len(cover_caps), -np.inf), cover_caps)
+
     a = sparse.csr_array(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_rows, n_p + n_f)
     )
@@ -212,6 +220,59 @@ def build(
         if preference is not None:
             c[n_p:] = np.array([preference.get(k, 0.0) for k in data.kind])[fs]
     return Model(c, a, np.concatenate(lower), np.concatenate(upper), lb, ub, integrality, fp, fs, ft, scale)
+
+
+def _cover_rows(
+    cost: FloatArray, budget: FloatArray, eligible: BoolArray
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """Budget covering inequalities over project variables: for a year and a set of sources ``S``, the
+    projects that can only be funded from ``S`` that year fit in ``S``'s money that year.
+
+    :math:`\\sum_{p : E_{pt} \\subseteq S} c_{pt} x_p \\le \\sum_{s \\in S} B_{st}`, where :math:`E_{pt}` is the set of
+    sources eligible for project :math:`p` with money in year :math:`t`. Every funded selection satisfies
+    them (the project's cost that year must come from its eligible sources), so the optimum is unchanged;
+    they are the knapsack rows of the flow model made explicit (Gale's supply-demand condition), which lets
+    the solver derive cover cuts on the project variables instead of working through the funding flows.
+    With up to ten sources every subset is tried, else the projects' own source sets and their pairwise
+    unions; only rows that can bind (the projects' cost exceeds the money) are kept.
+    """
+    n_p, n_s = eligible.shape
+    weights = np.left_shift(np.int64(1), np.arange(n_s, dtype=np.int64))
+    found: dict[tuple[int, bytes], float] = {}
+    for t in range(budget.shape[1]):
+        active = cost[:, t] > 0
+        usable = eligible & (budget[:, t] > 0)[None, :]
+        masks = (usable.astype(np.int64) * weights).sum(axis=1)
+        if n_s <= _MAX_ENUMERATED_SOURCES:
+            candidates = np.arange(1, 1 << n_s, dtype=np.int64)
+        else:
+            own = np.unique(masks[active])
+            candidates = np.unique(np.bitwise_or.outer(own, own).ravel())
+        for bits in candidates:
+            members = active & ((masks & ~bits) == 0)
+            if not members.any():
+                continue
+            in_set = (int(bits) & weights) != 0
+            cap = float(budget[in_set, t].sum())
+            if cost[members, t].sum() <= cap * (1 + 1e-9):
+                continue
+            key = (t, np.packbits(members).tobytes())
+            if key not in found or cap < found[key]:
+                found[key] = cap
+            if len(found) >= _MAX_COVER_ROWS:
+                break
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    vals: list[FloatArray] = []
+    for r, (t, packed) in enumerate(found):
+        members = np.nonzero(np.unpackbits(np.frombuffer(packed, dtype=np.uint8), count=n_p))[0]
+        rows.append(np.full(len(members), r, dtype=np.int64))
+        cols.append(members.astype(np.int64))
+        vals.append(cost[members, t])
+    if not found:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), np.zeros(0)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), np.array(list(found.values()))
 
 
 def solve(model: Model, *, time_limit: float, mip_gap: float) -> Solution:

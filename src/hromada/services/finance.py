@@ -1,0 +1,303 @@
+"""A municipality's finance plan: planning years, the published ranking criteria and weights (typed in or
+derived from AHP pairwise judgements), and the borrowing rule the portfolio must respect.
+
+The plan is what makes a ranking reproducible and explainable: the criteria, weights and judgements are
+stored, audited and published with every ranking and portfolio run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hromada.analysis.decide import DebtRule, ahp_weights, comparisons_from_pairs
+from hromada.db.models import FinancePlan, Municipality
+from hromada.errors import ValidationError
+from hromada.services import audit
+from hromada.services.access import Principal, require
+
+__all__ = [
+    "DEFAULT_CRITERIA",
+    "DIRECTIONS",
+    "AhpOutcome",
+    "criteria_of",
+    "debt_rule",
+    "get_plan",
+    "planning_years",
+    "preview_ahp",
+    "set_ahp",
+    "set_criteria",
+    "set_plan",
+]
+
+#: Published criteria of the demo call: name -> (weight, direction). A municipality publishes its own.
+DEFAULT_CRITERIA: Mapping[str, tuple[float, str]] = {
+    "population_served": (0.30, "benefit"),
+    "urgency": (0.25, "benefit"),
+    "jobs": (0.15, "benefit"),
+    "readiness": (0.15, "benefit"),
+    "cost_per_person": (0.15, "cost"),
+}
+DIRECTIONS = ("benefit", "cost")
+SAATY_SCALE = (1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+_MAX_CR = 0.10  # Saaty's threshold for acceptable consistency
+
+
+def default_years(today: dt.date | None = None) -> tuple[int, int]:
+    """The default planning horizon: next year and the two after it (a medium-term investment plan)."""
+    year = (today or dt.date.today()).year + 1
+    return year, year + 2
+
+
+def get_plan(session: Session, principal: Principal, municipality: Municipality) -> FinancePlan | None:
+    """The municipality's finance plan (readers and up), or None when none was set."""
+    require(principal, "read", municipality.id)
+    return session.scalar(select(FinancePlan).where(FinancePlan.municipality_id == municipality.id))
+
+
+def _plan(session: Session, municipality: Municipality) -> FinancePlan:
+    plan = session.scalar(select(FinancePlan).where(FinancePlan.municipality_id == municipality.id))
+    if plan is None:
+        first, last = default_years()
+        plan = FinancePlan(
+            municipality_id=municipality.id, first_year=first, last_year=last, revenue={},
+            existing_service={}, existing_debt={},
+        )  # fmt: skip
+        session.add(plan)
+    return plan
+
+
+def planning_years(plan: FinancePlan | None) -> tuple[int, ...]:
+    """The plan's years, or the default horizon."""
+    first, last = (plan.first_year, plan.last_year) if plan is not None else default_years()
+    return tuple(range(first, last + 1))
+
+
+def criteria_of(plan: FinancePlan | None) -> dict[str, tuple[float, str]]:
+    """The published criteria: name -> (weight, direction); the default ones when the plan sets none."""
+    if plan is None or not plan.criteria:
+        return dict(DEFAULT_CRITERIA)
+    return {name: (float(spec["weight"]), str(spec["direction"])) for name, spec in plan.criteria.items()}
+
+
+def _amounts(values: Mapping[Any, Any] | None, name: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for year, amount in (values or {}).items():
+        try:
+            y, number = int(year), float(amount)
+        except (TypeError, ValueError):
+            raise ValidationError(f"`{name}` must map years to amounts; got {year!r}: {amount!r}") from None
+        if not math.isfinite(number) or number < 0:
+            raise ValidationError(f"`{name}` for {y} must be a non-negative amount; got {amount!r}")
+        out[str(y)] = number
+    return out
+
+
+def set_plan(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    first_year: int,
+    last_year: int,
+    revenue: Mapping[Any, Any] | None = None,
+    debt_service_share: float | None = None,
+    max_debt_ratio: float | None = None,
+    existing_service: Mapping[Any, Any] | None = None,
+    existing_debt: Mapping[Any, Any] | None = None,
+) -> FinancePlan:
+    """Set the planning years and the borrowing rule (editors and admins).
+
+    With a debt-service share, the revenue forecast must cover every planning year: the portfolio then
+    keeps debt service of new loans plus ``existing_service`` within ``debt_service_share`` of revenue in
+    every year (and, with ``max_debt_ratio``, outstanding debt within that multiple of revenue).
+    """
+    require(principal, "write", municipality.id)
+    if not (1990 <= first_year <= last_year <= first_year + 15):
+        raise ValidationError(
+            f"the planning years must be increasing and at most 16 years; got {first_year}-{last_year}"
+        )
+    revenue_ = _amounts(revenue, "revenue")
+    for name, value, upper in (
+        ("debt_service_share", debt_service_share, 1.0),
+        ("max_debt_ratio", max_debt_ratio, 20.0),
+    ):
+        if value is not None and not (math.isfinite(value) and 0 < value <= upper):
+            raise ValidationError(f"`{name}` must be in (0, {upper:g}]; got {value!r}")
+    if debt_service_share is not None or max_debt_ratio is not None:
+        missing = [y for y in range(first_year, last_year + 1) if revenue_.get(str(y), 0) <= 0]
+        if missing:
+            raise ValidationError(
+                "a borrowing limit needs a positive revenue forecast for every planning year; missing "
+                + ", ".join(map(str, missing))
+            )
+    plan = _plan(session, municipality)
+    plan.first_year, plan.last_year = first_year, last_year
+    plan.revenue = revenue_
+    plan.debt_service_share = debt_service_share
+    plan.max_debt_ratio = max_debt_ratio
+    plan.existing_service = _amounts(existing_service, "existing_service")
+    plan.existing_debt = _amounts(existing_debt, "existing_debt")
+    session.flush()
+    audit.record(
+        session, principal, "update", "finance_plan", municipality_id=municipality.id,
+        details={"years": [first_year, last_year], "debt_service_share": debt_service_share,
+                 "max_debt_ratio": max_debt_ratio},
+    )  # fmt: skip
+    return plan
+
+
+def debt_rule(plan: FinancePlan | None) -> DebtRule | None:
+    """The borrowing rule of the plan, or None when no limit is set."""
+    if plan is None or (plan.debt_service_share is None and plan.max_debt_ratio is None):
+        return None
+    revenue = {int(y): float(v) for y, v in plan.revenue.items() if float(v) > 0}
+    return DebtRule(
+        revenue=revenue,
+        max_share=plan.debt_service_share if plan.debt_service_share is not None else 1.0,
+        existing_service={int(y): float(v) for y, v in plan.existing_service.items()},
+        max_debt_ratio=plan.max_debt_ratio,
+        existing_debt={int(y): float(v) for y, v in plan.existing_debt.items()},
+    )
+
+
+def _check_criteria(spec: Mapping[str, tuple[float, str]]) -> dict[str, dict[str, Any]]:
+    if len(spec) < 2:
+        raise ValidationError(f"publish at least two criteria; got {len(spec)}")
+    out: dict[str, dict[str, Any]] = {}
+    for name, (weight, direction) in spec.items():
+        label = str(name).strip()
+        if not label:
+            raise ValidationError("every criterion needs a name")
+        if direction not in DIRECTIONS:
+            raise ValidationError(
+                f"criterion {label!r}: direction must be benefit or cost; got {direction!r}"
+            )
+        if not (math.isfinite(float(weight)) and float(weight) > 0):
+            raise ValidationError(f"criterion {label!r}: weight must be positive; got {weight!r}")
+        out[label] = {"weight": float(weight), "direction": direction}
+    total = sum(v["weight"] for v in out.values())
+    for value in out.values():
+        value["weight"] = value["weight"] / total
+    return out
+
+
+def set_criteria(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    criteria: Mapping[str, tuple[float, str]],
+) -> FinancePlan:
+    """Publish criteria with typed-in weights (normalised to sum to 1); clears earlier AHP judgements."""
+    require(principal, "write", municipality.id)
+    spec = _check_criteria(criteria)
+    plan = _plan(session, municipality)
+    plan.criteria, plan.ahp = spec, None
+    session.flush()
+    audit.record(
+        session, principal, "update", "finance_plan", municipality_id=municipality.id,
+        details={"criteria": spec, "source": "typed"},
+    )  # fmt: skip
+    return plan
+
+
+@dataclass(frozen=True)
+class AhpOutcome:
+    """Weights from pairwise judgements and how consistent the judgements are."""
+
+    weights: dict[str, float]
+    consistency_ratio: float
+    consistent: bool
+    worst: tuple[str, str, float, float] | None  # (a, b, judged, implied by the weights)
+
+
+def _ahp(criteria: Sequence[str], judgements: Sequence[tuple[str, str, float]]) -> AhpOutcome:
+    names = list(criteria)
+    pairs: dict[tuple[Hashable, Hashable], float] = {}
+    for a, b, value in judgements:
+        if a not in names or b not in names or a == b:
+            raise ValidationError(f"judgement {a!r} vs {b!r}: both must be different published criteria")
+        number = float(value)
+        if not any(math.isclose(number, s, rel_tol=1e-6) for s in SAATY_SCALE):
+            raise ValidationError(
+                f"judgement {a!r} vs {b!r}: use Saaty's scale 1/9 ... 1 ... 9; got {value!r}"
+            )
+        pairs[(a, b)] = number
+    needed = len(names) * (len(names) - 1) // 2
+    covered = {frozenset(k) for k in pairs}
+    if len(covered) < needed:
+        missing = [
+            f"{a} vs {b}"
+            for i, a in enumerate(names)
+            for b in names[i + 1 :]
+            if frozenset((a, b)) not in covered
+        ]
+        raise ValidationError("judge every pair of criteria; missing " + ", ".join(missing))
+    result = ahp_weights(comparisons_from_pairs(pairs, names))
+    weights = {str(k): float(v) for k, v in result.weights.items()}
+    worst: tuple[str, str, float, float] | None = None
+    deviation = 0.0
+    for (first, second), judged in pairs.items():
+        a, b = str(first), str(second)
+        implied = weights[a] / weights[b]
+        gap = abs(math.log(judged / implied))
+        if gap > deviation:
+            deviation, worst = gap, (a, b, judged, implied)
+    return AhpOutcome(
+        weights, float(result.consistency_ratio), bool(result.consistency_ratio <= _MAX_CR), worst
+    )
+
+
+def preview_ahp(criteria: Sequence[str], judgements: Sequence[tuple[str, str, float]]) -> AhpOutcome:
+    """Weights and consistency of a set of judgements, without storing anything."""
+    return _ahp(criteria, judgements)
+
+
+def set_ahp(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    judgements: Sequence[tuple[str, str, float]],
+    *,
+    directions: Mapping[str, str] | None = None,
+) -> AhpOutcome:
+    """Derive the published weights from pairwise judgements (Saaty's 1-9 scale) and store both.
+
+    The criteria are the currently published ones (their directions are kept unless ``directions`` says
+    otherwise). Judgements whose consistency ratio exceeds 0.10 are refused with the judgement that departs
+    most from the weights it would give, so the committee knows which comparison to revisit.
+    """
+    require(principal, "write", municipality.id)
+    plan = _plan(session, municipality)
+    current = criteria_of(plan)
+    names = list(current)
+    outcome = _ahp(names, judgements)
+    if not outcome.consistent:
+        detail = ""
+        if outcome.worst is not None:
+            a, b, judged, implied = outcome.worst
+            detail = (
+                f"; revisit {a} vs {b}: judged {judged:.3g}, the other judgements imply about {implied:.2g}"
+            )
+        raise ValidationError(
+            f"the judgements are inconsistent (consistency ratio {outcome.consistency_ratio:.2f} > {_MAX_CR:.2f})"
+            + detail
+        )
+    direction_of = {n: (directions or {}).get(n, current[n][1]) for n in names}
+    plan.criteria = _check_criteria({n: (outcome.weights[n], direction_of[n]) for n in names})
+    plan.ahp = {
+        "judgements": [[a, b, float(v)] for a, b, v in judgements],
+        "consistency_ratio": outcome.consistency_ratio,
+    }
+    session.flush()
+    audit.record(
+        session, principal, "update", "finance_plan", municipality_id=municipality.id,
+        details={"criteria": plan.criteria, "source": "ahp", "consistency_ratio": outcome.consistency_ratio},
+    )  # fmt: skip
+    return outcome
