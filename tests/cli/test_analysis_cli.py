@@ -139,4 +139,4 @@ def test_strategy_and_projects_commands_on_the_demo(env: Path) -> None:
     code, out = run("projects", "oc4ids", str(municipality), str(target))
     assert code == 0, out
     package = json.loads(target.read_text(encoding="utf-8"))
-    assert package["version"] == "0.9" and len(package["projects"]) == 12
+    assert package["version"] == "0.9" and len(package["projects"]) == 13

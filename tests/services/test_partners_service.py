@@ -87,3 +87,35 @@ def test_network_gaps_and_consultation_flags(session: Session, place: object) ->
     assert row["flags"] == ["window of 5 days is shorter than the minimum of 10"]
     with pytest.raises(ValidationError):
         partners.add_consultation(session, operator, place, "x", dt.date(2026, 3, 5), dt.date(2026, 3, 1))  # type: ignore[arg-type]
+
+
+def test_partnerships_and_communication_plan_are_listed(session: Session, place: object) -> None:
+    operator = system_principal()
+    strategy.add_goal(session, operator, place, "G1", "Water")  # type: ignore[arg-type]
+    partners.add_stakeholder(session, operator, place, "Water utility", "public")  # type: ignore[arg-type]
+    partners.add_stakeholder(session, operator, place, "UNDP", "international")  # type: ignore[arg-type]
+    partners.add_partnership(
+        session, operator, place, "Water utility", " Generators ", partner="UNDP", goal="G1",
+        starts_on=dt.date(2026, 1, 1),
+    )  # type: ignore[arg-type]  # fmt: skip
+    partners.add_partnership(session, operator, place, "UNDP", "Shelters")  # type: ignore[arg-type]
+    first, second = partners.partnerships(session, operator, place)  # type: ignore[arg-type]
+    assert first["stakeholder"] == "Water utility" and first["partner"] == "UNDP"
+    assert first["subject"] == "Generators" and first["goal"] == "G1" and first["project"] is None
+    assert first["starts_on"] == "2026-01-01" and first["ends_on"] is None
+    assert second["partner"] is None and second["goal"] is None
+    assert partners.project_options(session, operator, place) == []  # type: ignore[arg-type]
+    for bad, message in (
+        ({"subject": "  "}, "subject"),
+        ({"subject": "x", "partner": "UNDP"}, "another stakeholder"),
+        ({"subject": "x", "starts_on": dt.date(2026, 2, 1), "ends_on": dt.date(2026, 1, 1)}, "end before"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            partners.add_partnership(session, operator, place, "UNDP", **bad)  # type: ignore[arg-type]
+    partners.add_communication(session, operator, place, "Residents", "Repairs", "Telegram", " Monthly ")  # type: ignore[arg-type]
+    (line,) = partners.communication_plan(session, operator, place)  # type: ignore[arg-type]
+    assert line["audience"] == "Residents" and line["timing"] == "Monthly"
+    with pytest.raises(ValidationError, match="channel"):
+        partners.add_communication(session, operator, place, "Residents", "Repairs", "x" * 101, "Monthly")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="needs an audience"):
+        partners.add_communication(session, operator, place, "", "Repairs", "Telegram", "Monthly")  # type: ignore[arg-type]

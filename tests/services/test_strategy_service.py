@@ -145,3 +145,16 @@ def test_consultation_window_shorter_than_the_legal_minimum_is_flagged() -> None
         "window of 7 days is shorter than the minimum of 10"
     ]
     assert strategy.consultation_flags(dt.date(2026, 3, 1), dt.date(2026, 3, 20), minimum_days=30)
+
+
+def test_kpis_and_measures_need_a_name_and_a_short_unit(session: Session, place: object) -> None:
+    principal = system_principal()
+    strategy.add_goal(session, principal, place, "G1", "Restore basic services")  # type: ignore[arg-type]
+    strategy.add_goal(session, principal, place, "G1.1", "Water all year", parent="G1")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="`name`"):
+        strategy.add_kpi(session, principal, place, "G1.1", "  ")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="`unit`"):
+        strategy.add_kpi(session, principal, place, "G1.1", "Households", unit="u" * 33)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="`title`"):
+        strategy.add_measure(session, principal, place, "G1.1", "")  # type: ignore[arg-type]
+    assert strategy.goal_tree(session, principal, place)[0].children[0].flags == ["no KPI", "no measure"]  # type: ignore[arg-type]

@@ -42,6 +42,8 @@ LEDGER_CSV = b"sector,kind,amount,currency,valuation_date,source,confidence,asse
 EVIDENCE = (b"commission act", "act.pdf")
 # The fixture's SWOT item of each municipality (A is seeded first in a fresh database).
 SWOT_IDS = {CODE_A: 1, CODE_B: 2}
+# The fixture's one registered stakeholder (in each municipality).
+STAKEHOLDER = "Fixture water utility"
 EVIDENCE_NAME = hashlib.sha256(EVIDENCE[0]).hexdigest()[:16] + "-act.pdf"
 
 
@@ -124,6 +126,9 @@ def _assessment_data(session: Session, settings: Settings, municipality: object)
     projects.save_sources(session, municipality, demo.sources)  # type: ignore[arg-type]
     strategy.add_goal(session, principal, municipality, "G1", "Fixture goal")  # type: ignore[arg-type]
     strategy.add_goal(session, principal, municipality, "G1.1", "Fixture objective", parent="G1")  # type: ignore[arg-type]
+    from hromada.services import partners
+
+    partners.add_stakeholder(session, principal, municipality, STAKEHOLDER, "public")  # type: ignore[arg-type]
 
 
 def _reference_panel(session: Session, settings: Settings) -> None:

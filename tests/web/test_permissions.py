@@ -23,6 +23,7 @@ from tests.web.conftest import (
     EVIDENCE_NAME,
     LEDGER_CSV,
     ROLES,
+    STAKEHOLDER,
     SWOT_IDS,
     Workspace,
     csrf_from,
@@ -50,8 +51,11 @@ SUCCESS = {
     ("POST", "/municipalities/{code}/strategy/swot/{item_id}"): 303,
     ("POST", "/municipalities/{code}/strategy/goals"): 303,
     ("POST", "/municipalities/{code}/strategy/kpis"): 303,
+    ("POST", "/municipalities/{code}/strategy/measures"): 303,
     ("POST", "/municipalities/{code}/partners/stakeholders"): 303,
+    ("POST", "/municipalities/{code}/partners/partnerships"): 303,
     ("POST", "/municipalities/{code}/partners/consultations"): 303,
+    ("POST", "/municipalities/{code}/partners/communications"): 303,
     ("POST", "/api/v1/municipalities/{code}/resilience"): 201,
     ("POST", "/api/v1/municipalities/{code}/infrastructure/criticality"): 201,
     ("POST", "/api/v1/municipalities/{code}/infrastructure/restoration"): 201,
@@ -109,6 +113,15 @@ PAYLOADS = {
     },
     "/municipalities/{code}/partners/consultations": {
         "data": {"topic": "Programme", "starts_on": "2026-03-01", "ends_on": "2026-03-20"}
+    },
+    "/municipalities/{code}/strategy/measures": {
+        "data": {"objective": "G1.1", "title": "Generators for pumps"}
+    },
+    "/municipalities/{code}/partners/partnerships": {
+        "data": {"stakeholder": STAKEHOLDER, "subject": "Water supply", "goal": "G1", "project": "P-01"}
+    },
+    "/municipalities/{code}/partners/communications": {
+        "data": {"audience": "Residents", "message": "Repairs", "channel": "Telegram", "timing": "Monthly"}
     },
     "/municipalities/{code}/economy/analyze": {"data": {}},
 }
@@ -179,9 +192,12 @@ MUNICIPALITY_ROUTES = [
     ("POST", "/municipalities/{code}/strategy/swot/{item_id}", "write", False),
     ("POST", "/municipalities/{code}/strategy/goals", "write", False),
     ("POST", "/municipalities/{code}/strategy/kpis", "write", False),
+    ("POST", "/municipalities/{code}/strategy/measures", "write", False),
     ("GET", "/municipalities/{code}/partners", "read", False),
     ("POST", "/municipalities/{code}/partners/stakeholders", "write", False),
+    ("POST", "/municipalities/{code}/partners/partnerships", "write", False),
     ("POST", "/municipalities/{code}/partners/consultations", "write", False),
+    ("POST", "/municipalities/{code}/partners/communications", "write", False),
     ("GET", "/municipalities/{code}/projects", "read", False),
     ("POST", "/municipalities/{code}/projects/portfolio", "write", False),
     ("POST", "/municipalities/{code}/projects/{key}/stage", "write", False),

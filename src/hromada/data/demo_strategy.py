@@ -58,6 +58,18 @@ _PROJECTS: Final = (
     ("public_administration", "rehabilitation", "Administrative services centre", 0.0003),
     ("explosive_hazards", "maintenance", "Survey and clear farmland of explosive hazards", 0.0006),
     ("culture", "rehabilitation", "Restore the community culture house", 0.0002),
+    ("transport", "construction", "Temporary modular bridge", 0.0006),
+)  # fmt: skip
+# Project links: the industrial park needs backup power (P-07 needs P-01); the modular bridge and the
+# permanent replacement are alternatives for the same crossing (P-13 excludes P-06).
+_DEPENDS: Final = {"P-07": "P-01"}
+_EXCLUDES: Final = {"P-13": "P-06"}
+# AHP judgements of a project committee (Saaty 1-9 scale): how many times the first matters more.
+_JUDGEMENTS: Final = (
+    ("population_served", "urgency", 1), ("population_served", "jobs", 2), ("population_served", "readiness", 2),
+    ("population_served", "cost_per_person", 2), ("urgency", "jobs", 3), ("urgency", "readiness", 2),
+    ("urgency", "cost_per_person", 2), ("jobs", "readiness", 1), ("jobs", "cost_per_person", 1),
+    ("readiness", "cost_per_person", 1),
 )  # fmt: skip
 
 
@@ -75,6 +87,8 @@ class DemoStrategy:
     communication: list[dict[str, Any]]
     projects: pd.DataFrame
     sources: pd.DataFrame
+    finance: dict[str, Any]
+    judgements: tuple[tuple[str, str, float], ...]
 
 
 def demo_strategy(
@@ -142,6 +156,7 @@ def demo_strategy(
                 "c:population_served": round(population * float(rng.uniform(0.05, 0.9))),
                 "c:urgency": int(rng.integers(1, 6)), "c:jobs": int(rng.integers(0, 200)),
                 "c:readiness": int(rng.integers(1, 6)), "c:cost_per_person": round(cost / max(population, 1.0), 1),
+                "depends_on": _DEPENDS.get(f"P-{k + 1:02d}", ""), "excludes": _EXCLUDES.get(f"P-{k + 1:02d}", ""),
             }
         )  # fmt: skip
     projects = pd.DataFrame(rows)
@@ -162,6 +177,15 @@ def demo_strategy(
         sources[f"amount_{year}"] = [
             round(budget * weights[s] * float(rng.uniform(0.8, 1.2)), -4) for s in sources["source_id"]
         ]
+    # Revenue forecast of the municipal budget (illustrative: about 6,000 UAH per resident a year, growing
+    # 5 % a year) and a prudent limit: debt service at most 10 % of revenue, debt at most twice revenue
+    # (the Budget Code is reported to allow up to 200 % of average forecast revenue, Art. 18; martial law
+    # restricts borrowing further). Both limits are settings the municipality changes.
+    revenue = {year: round(population * 6000 * 1.05 ** (year - 2026), -4) for year in range(2026, 2046)}
+    finance = {
+        "first_year": years[0], "last_year": years[-1], "revenue": revenue, "debt_service_share": 0.10,
+        "max_debt_ratio": 2.0,
+    }  # fmt: skip
     vision = (
         f"{name} in 2030: a safe community where water, heat and power keep working through any outage, where "
         "displaced people have found a home and a job, and where every hryvnia of recovery is planned in the open."
@@ -169,4 +193,5 @@ def demo_strategy(
     return DemoStrategy(
         vision=vision, goals=goals, kpis=kpis, measures=measures, stakeholders=stakeholders, partnerships=partnerships,
         consultations=consultations, communication=communication, projects=projects, sources=sources,
+        finance=finance, judgements=_JUDGEMENTS,
     )  # fmt: skip

@@ -702,9 +702,10 @@ class FinancePlan(Base):
     max_debt_ratio: Mapped[float | None] = mapped_column(
         Float, comment="largest outstanding debt as a multiple of revenue; None: not checked"
     )
-    existing_service: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="year -> committed service")
+    existing_service: Mapped[dict[str, Any]] = mapped_column(
+        default=dict, comment="year -> committed service"
+    )
     existing_debt: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="year -> outstanding debt")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (CheckConstraint("last_year >= first_year", name="years_ordered"),)
-

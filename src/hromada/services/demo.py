@@ -111,7 +111,7 @@ def _seed_strategy(session: Session, municipality: Municipality, row: Mapping[Ha
     """A synthetic strategy, stakeholder register, project pipeline and funding sources, once."""
     from hromada.data.demo_strategy import demo_strategy
     from hromada.db.models import Strategy
-    from hromada.services import partners, projects, strategy
+    from hromada.services import finance, partners, projects, strategy
 
     if session.scalar(select(Strategy.id).where(Strategy.municipality_id == municipality.id)) is not None:
         return
@@ -129,6 +129,8 @@ def _seed_strategy(session: Session, municipality: Municipality, row: Mapping[Ha
         strategy.add_measure(session, operator, municipality, measure["objective"], measure["title"])
     projects.save_projects(session, municipality, demo.projects, synthetic=True)
     projects.save_sources(session, municipality, demo.sources)
+    finance.set_plan(session, operator, municipality, **demo.finance)
+    finance.set_ahp(session, operator, municipality, demo.judgements)
     for item in demo.stakeholders:
         partners.add_stakeholder(session, operator, municipality, **item)
     for link in demo.partnerships:

@@ -35,9 +35,12 @@ __all__ = [
     "add_consultation",
     "add_partnership",
     "add_stakeholder",
+    "communication_plan",
     "consultations",
     "partner_network",
+    "partnerships",
     "power_interest",
+    "project_options",
     "stakeholder_rows",
 ]
 
@@ -141,6 +144,10 @@ def add_partnership(
 ) -> Partnership:
     """Record who works with whom (the municipality when ``partner`` is None) on what (editors and admins)."""
     require(principal, "write", municipality.id)
+    if not subject.strip():
+        raise ValidationError("`subject` must not be empty")
+    if partner is not None and partner == stakeholder:
+        raise ValidationError(f"`partner` must be another stakeholder than {stakeholder!r}")
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError("a partnership cannot end before it starts")
     goal_id = project_id = None
@@ -160,12 +167,69 @@ def add_partnership(
         project_id = found
     item = Partnership(
         municipality_id=municipality.id, stakeholder_id=_stakeholder(session, municipality, stakeholder).id,
-        partner_id=_stakeholder(session, municipality, partner).id if partner else None, subject=subject,
-        commitments=commitments, starts_on=starts_on, ends_on=ends_on, goal_id=goal_id, project_id=project_id,
+        partner_id=_stakeholder(session, municipality, partner).id if partner else None,
+        subject=subject.strip(), commitments=commitments, starts_on=starts_on, ends_on=ends_on, goal_id=goal_id,
+        project_id=project_id,
     )  # fmt: skip
     session.add(item)
     session.flush()
     return item
+
+
+def partnerships(session: Session, principal: Principal, municipality: Municipality) -> list[dict[str, Any]]:
+    """The partnerships, oldest first: who works with whom (None: the municipality) on what, with the
+    linked goal or objective and project by key."""
+    require(principal, "read", municipality.id)
+    names = {
+        i: name
+        for i, name in session.execute(
+            select(Stakeholder.id, Stakeholder.name).where(Stakeholder.municipality_id == municipality.id)
+        )
+    }
+    goals = {
+        i: key
+        for i, key in session.execute(
+            select(Goal.id, Goal.key).where(Goal.municipality_id == municipality.id)
+        )
+    }
+    projects = {
+        i: key
+        for i, key in session.execute(
+            select(Project.id, Project.key).where(Project.municipality_id == municipality.id)
+        )
+    }
+    rows = session.scalars(
+        select(Partnership).where(Partnership.municipality_id == municipality.id).order_by(Partnership.id)
+    )
+    return [
+        {
+            "id": p.id,
+            "stakeholder": names[p.stakeholder_id],
+            "partner": names.get(p.partner_id) if p.partner_id is not None else None,
+            "subject": p.subject,
+            "commitments": p.commitments,
+            "starts_on": p.starts_on.isoformat() if p.starts_on else None,
+            "ends_on": p.ends_on.isoformat() if p.ends_on else None,
+            "goal": goals.get(p.goal_id) if p.goal_id is not None else None,
+            "project": projects.get(p.project_id) if p.project_id is not None else None,
+        }
+        for p in rows
+    ]
+
+
+def project_options(
+    session: Session, principal: Principal, municipality: Municipality
+) -> list[tuple[str, str]]:
+    """The projects a partnership can be linked to, as ``(key, title)`` in key order."""
+    require(principal, "read", municipality.id)
+    return [
+        (key, title)
+        for key, title in session.execute(
+            select(Project.key, Project.title)
+            .where(Project.municipality_id == municipality.id)
+            .order_by(Project.key)
+        )
+    ]
 
 
 def add_consultation(
@@ -229,12 +293,32 @@ def add_communication(
     require(principal, "write", municipality.id)
     if not all(part.strip() for part in (audience, message, channel, timing)):
         raise ValidationError("a communication item needs an audience, a message, a channel and a timing")
+    for label, value in (("channel", channel), ("timing", timing)):
+        if len(value.strip()) > 100:
+            raise ValidationError(f"`{label}` must be at most 100 characters; got {len(value.strip())}")
     item = CommunicationItem(
-        municipality_id=municipality.id, audience=audience, message=message, channel=channel, timing=timing
-    )
+        municipality_id=municipality.id, audience=audience.strip(), message=message.strip(),
+        channel=channel.strip(), timing=timing.strip(),
+    )  # fmt: skip
     session.add(item)
     session.flush()
     return item
+
+
+def communication_plan(
+    session: Session, principal: Principal, municipality: Municipality
+) -> list[dict[str, Any]]:
+    """The communication plan in the order the lines were added: audience, message, channel, timing."""
+    require(principal, "read", municipality.id)
+    rows = session.scalars(
+        select(CommunicationItem)
+        .where(CommunicationItem.municipality_id == municipality.id)
+        .order_by(CommunicationItem.id)
+    )
+    return [
+        {"id": c.id, "audience": c.audience, "message": c.message, "channel": c.channel, "timing": c.timing}
+        for c in rows
+    ]
 
 
 @dataclass(frozen=True, slots=True)

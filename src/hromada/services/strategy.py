@@ -356,6 +356,10 @@ def add_kpi(
     goal = _goal(session, municipality, objective)
     if goal.parent_id is None:
         raise ValidationError(f"KPIs belong to objectives; {objective!r} is a goal")
+    if not name.strip():
+        raise ValidationError("`name` must not be empty")
+    if len(unit) > 32:
+        raise ValidationError(f"`unit` must be at most 32 characters; got {len(unit)}")
     if direction not in ("increase", "decrease"):
         raise ValidationError(f"`direction` must be 'increase' or 'decrease'; got {direction!r}")
     kpi = Kpi(
@@ -382,6 +386,8 @@ def add_measure(
     goal = _goal(session, municipality, objective)
     if goal.parent_id is None:
         raise ValidationError(f"measures belong to objectives; {objective!r} is a goal")
+    if not title.strip():
+        raise ValidationError("`title` must not be empty")
     measure = Measure(
         municipality_id=municipality.id, objective_id=goal.id, title=title.strip(), description=description
     )

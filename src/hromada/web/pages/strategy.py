@@ -1,5 +1,6 @@
-"""Strategy and partners pages: vision, SWOT board with suggestions, goal/KPI tree; stakeholder register,
-power-interest chart, partnership network, consultation log (projects are in :mod:`hromada.web.pages.projects`)."""
+"""Strategy and partners pages: vision, SWOT board with suggestions, goal tree with KPIs and measures;
+stakeholder register, power-interest chart, partnership network and list, consultation log, communication
+plan (projects are in :mod:`hromada.web.pages.projects`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def strategy_page(request: Request, db: DbSession, principal: CurrentPrincipal, 
     municipality = profile.get_municipality(db, principal, code)
     locale = locale_of(request)
     items = strategy.swot_items(db, principal, municipality)
+    tree = strategy.goal_tree(db, principal, municipality)
     context: dict[str, Any] = {
         "municipality": municipality,
         "record": strategy.get_strategy(db, principal, municipality),
@@ -35,7 +37,8 @@ def strategy_page(request: Request, db: DbSession, principal: CurrentPrincipal, 
         },
         "rejected": [i for i in items if i.status == "rejected"],
         "suggestions": strategy.suggest_swot(db, principal, municipality, locale=locale),
-        "tree": strategy.goal_tree(db, principal, municipality),
+        "tree": tree,
+        "objectives": [child.goal for node in tree for child in node.children],
         "quadrants": strategy.QUADRANTS,
         "can_write": principal.can("write", municipality.id),
     }
@@ -113,7 +116,7 @@ def strategy_kpi(
     principal: CurrentPrincipal,
     code: str,
     objective: Annotated[str, Form()],
-    name: Annotated[str, Form()],
+    name: Annotated[str, Form()] = "",
     unit: Annotated[str, Form()] = "",
     baseline: Annotated[float | None, Form()] = None,
     baseline_date: Annotated[dt.date | None, Form()] = None,
@@ -123,11 +126,28 @@ def strategy_kpi(
     data_source: Annotated[str, Form()] = "",
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
+    if (baseline is None) != (baseline_date is None):
+        raise ValidationError("a baseline needs both a value and a date; give both or neither")
     base = (baseline, baseline_date) if baseline is not None and baseline_date is not None else None
     strategy.add_kpi(
         db, principal, municipality, objective, name, unit=unit, baseline=base, target=target, deadline=deadline,
         direction="decrease" if direction == "decrease" else "increase", data_source=data_source,
     )  # fmt: skip
+    db.commit()
+    return RedirectResponse(f"/municipalities/{code}/strategy#goals", status_code=303)
+
+
+@router.post("/municipalities/{code}/strategy/measures")
+def strategy_measure(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    code: str,
+    objective: Annotated[str, Form()],
+    title: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+) -> Response:
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    strategy.add_measure(db, principal, municipality, objective, title, description=description.strip())
     db.commit()
     return RedirectResponse(f"/municipalities/{code}/strategy#goals", status_code=303)
 
@@ -138,10 +158,15 @@ def partners_page(request: Request, db: DbSession, principal: CurrentPrincipal, 
     tr = translator(locale_of(request))
     rows = partners.stakeholder_rows(db, principal, municipality)
     gaps = partners.partner_network(db, principal, municipality)
+    tree = strategy.goal_tree(db, principal, municipality)
     context = {
         "municipality": municipality,
         "stakeholders": rows,
+        "partnerships": partners.partnerships(db, principal, municipality),
         "consultations": partners.consultations(db, principal, municipality),
+        "communication": partners.communication_plan(db, principal, municipality),
+        "goals": [g for node in tree for g in (node.goal, *(child.goal for child in node.children))],
+        "projects": partners.project_options(db, principal, municipality),
         "gaps": gaps,
         "figures": {
             "grid": power_interest_figure(rows, _=tr.gettext),
@@ -181,6 +206,30 @@ def partners_add(
     return RedirectResponse(f"/municipalities/{code}/partners#register", status_code=303)
 
 
+@router.post("/municipalities/{code}/partners/partnerships")
+def partners_partnership(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    code: str,
+    stakeholder: Annotated[str, Form()],
+    subject: Annotated[str, Form()] = "",
+    partner: Annotated[str, Form()] = "",
+    commitments: Annotated[str, Form()] = "",
+    starts_on: Annotated[dt.date | None, Form()] = None,
+    ends_on: Annotated[dt.date | None, Form()] = None,
+    goal: Annotated[str, Form()] = "",
+    project: Annotated[str, Form()] = "",
+) -> Response:
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    partners.add_partnership(
+        db, principal, municipality, stakeholder, subject, partner=partner or None,
+        commitments=commitments.strip(), starts_on=starts_on, ends_on=ends_on, goal=goal or None,
+        project=project or None,
+    )  # fmt: skip
+    db.commit()
+    return RedirectResponse(f"/municipalities/{code}/partners#partnerships", status_code=303)
+
+
 @router.post("/municipalities/{code}/partners/consultations")
 def partners_consultation(
     db: DbSession,
@@ -197,3 +246,19 @@ def partners_consultation(
     )
     db.commit()
     return RedirectResponse(f"/municipalities/{code}/partners#consultations", status_code=303)
+
+
+@router.post("/municipalities/{code}/partners/communications")
+def partners_communication(
+    db: DbSession,
+    principal: CurrentPrincipal,
+    code: str,
+    audience: Annotated[str, Form()] = "",
+    message: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "",
+    timing: Annotated[str, Form()] = "",
+) -> Response:
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    partners.add_communication(db, principal, municipality, audience, message, channel, timing)
+    db.commit()
+    return RedirectResponse(f"/municipalities/{code}/partners#communication", status_code=303)
