@@ -46,6 +46,8 @@ SUCCESS = {
     ("POST", "/municipalities/{code}/infrastructure/release"): 303,
     ("POST", "/municipalities/{code}/strategy/vision"): 303,
     ("POST", "/municipalities/{code}/projects/portfolio"): 303,
+    ("POST", "/municipalities/{code}/projects/weights"): 303,
+    ("POST", "/municipalities/{code}/projects/plan"): 303,
     ("POST", "/municipalities/{code}/projects/{key}/stage"): 303,
     ("POST", "/municipalities/{code}/strategy/swot"): 303,
     ("POST", "/municipalities/{code}/strategy/swot/{item_id}"): 303,
@@ -100,6 +102,21 @@ PAYLOADS = {
     "/municipalities/{code}/strategy/vision": {"data": {"vision": "Warm and safe", "horizon_year": "2030"}},
     "/municipalities/{code}/projects/portfolio": {"data": {"method": "topsis"}},
     "/municipalities/{code}/projects/{key}/stage": {"data": {"stage": "preparation"}},
+    "/municipalities/{code}/projects/weights": {
+        "data": {
+            "pair_population_served__urgency": "2",
+            "pair_population_served__jobs": "2",
+            "pair_population_served__readiness": "2",
+            "pair_population_served__cost_per_person": "2",
+            "pair_urgency__jobs": "1",
+            "pair_urgency__readiness": "1",
+            "pair_urgency__cost_per_person": "1",
+            "pair_jobs__readiness": "1",
+            "pair_jobs__cost_per_person": "1",
+            "pair_readiness__cost_per_person": "1",
+        }
+    },  # fmt: skip
+    "/municipalities/{code}/projects/plan": {"data": {"first_year": "2026", "last_year": "2028"}},
     "/municipalities/{code}/strategy/swot": {"data": {"quadrant": "threat", "text": "Power cuts"}},
     "/municipalities/{code}/strategy/swot/{item_id}": {"data": {"status": "accepted"}},
     "/municipalities/{code}/strategy/goals": lambda: {
@@ -201,6 +218,10 @@ MUNICIPALITY_ROUTES = [
     ("GET", "/municipalities/{code}/projects", "read", False),
     ("POST", "/municipalities/{code}/projects/portfolio", "write", False),
     ("POST", "/municipalities/{code}/projects/{key}/stage", "write", False),
+    ("POST", "/municipalities/{code}/projects/weights", "write", False),
+    ("POST", "/municipalities/{code}/projects/plan", "write", False),
+    ("GET", "/municipalities/{code}/projects/ranking.{fmt}", "read", False),
+    ("GET", "/municipalities/{code}/projects/portfolio.{fmt}", "read", False),
     ("GET", "/api/v1/municipalities/{code}/strategy", "read", True),
     ("GET", "/api/v1/municipalities/{code}/strategy/swot-suggestions", "read", True),
     ("GET", "/api/v1/municipalities/{code}/partners", "read", True),
@@ -262,7 +283,7 @@ def _count(workspace: Workspace) -> int:
 def test_municipality_routes(
     workspace: Workspace, who: str | None, code: str, method: str, template: str, action: str, api: bool
 ) -> None:
-    path = template.format(code=code, kind="criticality", item_id=SWOT_IDS[code], key="P-01")
+    path = template.format(code=code, kind="criticality", item_id=SWOT_IDS[code], key="P-01", fmt="xlsx")
     expected = _expect(who, code, action, api=api, template=template, method=method)
     before = _count(workspace)
     if api:

@@ -487,7 +487,7 @@ def rank_projects(
          **{m: int(r.ranks[key]) for m, r in rankings.items()}}
         for key in chosen.ranks.sort_values().index
     ]  # fmt: skip
-    result["agreement"] = rank_agreement(list(rankings.values())).to_dict(orient="records")
+    result["agreement"] = rank_agreement(list(rankings.values())).reset_index().to_dict(orient="records")
     result["stability"] = sensitivity.summary.reset_index().to_dict(orient="records")
     result["top_k_unchanged"] = sensitivity.top_k_unchanged
     result["draws"] = draws

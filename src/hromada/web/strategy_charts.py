@@ -141,3 +141,23 @@ def funding_figure(
             "yaxis": {"title": {"text": _("million UAH")}}, "legend": {"orientation": "h", "y": -0.2},
         },
     }  # fmt: skip
+
+
+def debt_figure(rows: Sequence[Mapping[str, Any]], *, _: Gettext) -> dict[str, Any]:
+    """Debt service by year, existing and new stacked, against the limit (million UAH)."""
+    years = [int(r["year"]) for r in rows]
+    return {
+        "data": [
+            {"type": "bar", "name": _("existing debt service"), "x": years,
+             "y": [float(r["existing"]) / 1e6 for r in rows], "marker": {"color": "#8d99ae"}},
+            {"type": "bar", "name": _("new loans"), "x": years, "y": [float(r["new"]) / 1e6 for r in rows],
+             "marker": {"color": "#e76f51"}},
+            {"type": "scatter", "mode": "lines", "name": _("limit"), "x": years,
+             "y": [float(r["limit"]) / 1e6 for r in rows], "line": {"color": "#1d3557", "dash": "dash"}},
+        ],
+        "layout": {
+            "barmode": "stack", "height": 320, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
+            "yaxis": {"title": {"text": _("million UAH")}}, "xaxis": {"dtick": 1},
+            "legend": {"orientation": "h", "y": -0.25},
+        },
+    }  # fmt: skip

@@ -3,17 +3,41 @@ portfolio with funding mix, gap and debt check."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Hashable
+from fractions import Fraction
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from hromada.services import profile, projects
+from hromada.errors import NotFoundError, ValidationError
+from hromada.services import finance, profile, project_exports, projects
 from hromada.web.deps import CurrentPrincipal, DbSession, locale_of, render
 from hromada.web.i18n import translator
-from hromada.web.strategy_charts import funding_figure, sensitivity_figure
+from hromada.web.strategy_charts import debt_figure, funding_figure, sensitivity_figure
+
+#: Saaty's scale as the form offers it, left criterion first: ("9", "◀ 9") ... ("1", "= 1") ... ("1/9", "9 ▶").
+SCALE: tuple[tuple[str, str], ...] = (
+    *((str(v), f"◀ {v}") for v in range(9, 1, -1)),
+    ("1", "= 1"),
+    *((f"1/{v}", f"{v} ▶") for v in range(2, 10)),
+)
 
 router = APIRouter()
+
+
+def _default_span(records: list[dict[Hashable, Any]]) -> tuple[int, int]:
+    """Without a finance plan: the years the projects run, else the default horizon (range bounds)."""
+    starts = [
+        int(r["start_year"])
+        for r in records
+        if r.get("start_year") == r.get("start_year") and r.get("start_year")
+    ]
+    if not starts:
+        first, last = finance.default_years()
+        return first, last + 1
+    ends = [int(r["start_year"]) + int(r["duration_years"] or 1) - 1 for r in records if r.get("start_year")]
+    return min(starts), min(max(ends), min(starts) + 9) + 1
 
 
 @router.get("/municipalities/{code}/projects")
@@ -33,6 +57,22 @@ def projects_page(
         "can_write": principal.can("write", municipality.id),
         "figures": {},
     }
+    plan = finance.get_plan(db, principal, municipality)
+    years = list(finance.planning_years(plan)) if plan is not None else list(range(*_default_span(records)))
+    revenue = {int(y): float(v) for y, v in (plan.revenue if plan is not None else {}).items()}
+    criteria = list(finance.criteria_of(plan))
+    judged = {
+        (str(a), str(b)): float(v) for a, b, v in ((plan.ahp or {}).get("judgements", []) if plan else [])
+    }
+    context.update(
+        plan=plan, years=years, revenue=revenue,
+        revenue_years=list(range(years[0], years[-1] + 1)),
+        scale=[(value, label, float(Fraction(value))) for value, label in SCALE],
+        pairs=[
+            (a, b, judged.get((a, b), 1 / judged[(b, a)] if (b, a) in judged else 1.0))
+            for i, a in enumerate(criteria) for b in criteria[i + 1 :]
+        ],
+    )  # fmt: skip
     if records:
         ranking = projects.rank_projects(db, principal, municipality, method=method, draws=1000)
         titles = {str(r["key"]): str(r["title"]) for r in records}
@@ -44,9 +84,13 @@ def projects_page(
     if run is not None:
         context["portfolio"] = run.results
         sources = projects.source_frame(db, principal, municipality)
-        context["figures"]["funding"] = funding_figure(
-            run.results["selected"], list(sources.get("source_id", [])), _=tr.gettext
-        )
+        source_ids = list(sources.get("source_id", []))
+        context["source_ids"] = [
+            s for s in source_ids if any((r.get(s) or 0) > 0 for r in run.results["selected"])
+        ]
+        context["figures"]["funding"] = funding_figure(run.results["selected"], source_ids, _=tr.gettext)
+        if run.results.get("debt_service"):
+            context["figures"]["debt"] = debt_figure(run.results["debt_service"], _=tr.gettext)
     return render(request, "strategy/projects.html", context, principal=principal)
 
 
@@ -68,3 +112,103 @@ def projects_stage(
     projects.set_stage(db, principal, municipality, key, stage)
     db.commit()
     return RedirectResponse(f"/municipalities/{code}/projects#pipeline", status_code=303)
+
+
+@router.post("/municipalities/{code}/projects/weights")
+async def projects_weights(
+    request: Request, db: DbSession, principal: CurrentPrincipal, code: str
+) -> Response:
+    """Publish criteria weights from the pairwise judgements of the AHP form."""
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    form = await request.form()
+    judgements: list[tuple[str, str, float]] = []
+    for name, raw in form.multi_items():
+        if not name.startswith("pair_") or "__" not in name:
+            continue
+        a, b = name[5:].split("__", 1)
+        try:
+            value = float(Fraction(str(raw)))
+        except (ValueError, ZeroDivisionError):
+            raise ValidationError(f"{a} vs {b}: choose a value on the 1-9 scale; got {raw!r}") from None
+        judgements.append((a, b, value))
+    finance.set_ahp(db, principal, municipality, judgements)
+    db.commit()
+    method = str(form.get("method") or "topsis")
+    method = method if method in projects.RANK_METHODS else "topsis"
+    return RedirectResponse(f"/municipalities/{code}/projects?method={method}#ranking", status_code=303)
+
+
+@router.post("/municipalities/{code}/projects/plan")
+async def projects_plan(request: Request, db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
+    """Save the planning years, the borrowing limits and the revenue forecast."""
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    form = await request.form()
+
+    def number(name: str, *, scale: float = 1.0) -> float | None:
+        raw = str(form.get(name) or "").strip().replace(",", ".")
+        if not raw:
+            return None
+        try:
+            return float(raw) * scale
+        except ValueError:
+            raise ValidationError(f"`{name}` must be a number; got {raw!r}") from None
+
+    first, last = number("first_year"), number("last_year")
+    if first is None or last is None:
+        raise ValidationError("give the first and the last planning year")
+    current = finance.get_plan(db, principal, municipality)
+    revenue = {int(y): float(v) for y, v in (current.revenue if current is not None else {}).items()}
+    for name in form:
+        if name.startswith("revenue_") and name[8:].isdigit():
+            value = number(name, scale=1e6)
+            if value is None:
+                revenue.pop(int(name[8:]), None)
+            else:
+                revenue[int(name[8:])] = value
+    share, ratio = number("debt_service_share", scale=0.01), number("max_debt_ratio", scale=0.01)
+    if (share is not None or ratio is not None) and revenue:
+        # repayments fall after the plan: later years keep the last forecast unless one is given
+        last_known = max(revenue)
+        for year in range(last_known + 1, int(last) + 31):
+            revenue.setdefault(year, revenue[last_known])
+    finance.set_plan(
+        db, principal, municipality, first_year=int(first), last_year=int(last), revenue=revenue,
+        debt_service_share=share, max_debt_ratio=ratio,
+        existing_service=current.existing_service if current is not None else None,
+        existing_debt=current.existing_debt if current is not None else None,
+    )  # fmt: skip
+    db.commit()
+    return RedirectResponse(f"/municipalities/{code}/projects#plan", status_code=303)
+
+
+@router.get("/municipalities/{code}/projects/ranking.{fmt}")
+def projects_ranking_download(
+    db: DbSession, principal: CurrentPrincipal, code: str, fmt: Literal["csv", "xlsx"], method: str = "topsis"
+) -> Response:
+    """The ranking, criteria, eligibility and stability as a spreadsheet."""
+    municipality = profile.get_municipality(db, principal, code)
+    ranking = projects.rank_projects(db, principal, municipality, method=method, draws=1000)
+    content, media_type, extension = project_exports.export_bytes(
+        project_exports.ranking_tables(ranking), fmt
+    )
+    return _attachment(content, media_type, f"hromada-{code}-ranking-{method}.{extension}")
+
+
+@router.get("/municipalities/{code}/projects/portfolio.{fmt}")
+def projects_portfolio_download(
+    db: DbSession, principal: CurrentPrincipal, code: str, fmt: Literal["csv", "xlsx"]
+) -> Response:
+    """The latest funding portfolio (selected, funding, cash flow, gap, debt service) as a spreadsheet."""
+    municipality = profile.get_municipality(db, principal, code)
+    run = projects.latest_portfolio(db, principal, municipality)
+    if run is None:
+        raise NotFoundError("No funding portfolio yet: choose and fund projects first.")
+    tables = project_exports.portfolio_tables(run.results)
+    content, media_type, extension = project_exports.export_bytes(tables, fmt)
+    return _attachment(content, media_type, f"hromada-{code}-portfolio.{extension}")
+
+
+def _attachment(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

@@ -1,0 +1,283 @@
+"""Spreadsheet exports of a project ranking and a funding portfolio.
+
+The ranking of :func:`hromada.services.projects.rank_projects` and the results of a stored portfolio run
+(:func:`hromada.services.projects.plan_portfolio`) become named tables, and the tables one file:
+
+* **XLSX**: one workbook, one sheet per table, in the order of the tables (the main table first), with the
+  header row frozen. This is the complete export.
+* **CSV**: the main table only ("ranking" or "selected"), UTF-8 with a byte-order mark so that spreadsheet
+  programs show Cyrillic titles correctly, comma-separated. A municipal user opening a ``.csv`` expects one
+  table, not an archive; the other tables are in the XLSX export.
+
+Money (UAH) is rounded to kopiykas; everything else is written as computed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, Literal, get_args
+
+import pandas as pd
+
+from hromada.errors import ValidationError
+
+__all__ = [
+    "MEDIA_TYPES",
+    "ExportFormat",
+    "export_bytes",
+    "portfolio_tables",
+    "ranking_tables",
+    "write_tables",
+]
+
+ExportFormat = Literal["csv", "xlsx"]
+#: The media type of each export format (what a download answers with).
+MEDIA_TYPES: Mapping[str, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_FORMATS: tuple[str, ...] = get_args(ExportFormat)
+_METHODS = ("topsis", "weighted_sum", "promethee_ii")
+_RANKING = ("key", "title", "rank", "score", *(f"{m}_rank" for m in _METHODS))
+_CRITERIA = ("criterion", "weight", "direction")
+_FAILURES = ("project", "gate", "reason")
+_STABILITY = (
+    "key", "title", "base_rank", "base_score", "rank_mean", "rank_std", "rank_p5", "rank_p95", "p_first",
+    "p_top_k",
+)  # fmt: skip
+_SELECTED_HEAD = ("project_id", "title", "priority", "cost")
+_SELECTED_TAIL = ("own_share", "loan_share", "note")
+_FUNDING = ("project_id", "source_id", "kind", "year", "amount")
+_CASH_FLOW = ("year", "source_id", "kind", "available", "used", "remaining")
+_GAP = ("project_id", "title", "priority", "cost", "reason")
+_DEBT = (
+    "year", "revenue", "limit", "existing", "new", "total", "debt_limit", "existing_debt", "new_debt",
+    "total_debt",
+)  # fmt: skip
+_MONEY = {
+    "cost", "amount", "available", "used", "remaining", "revenue", "limit", "existing", "new", "total",
+    "debt_limit", "existing_debt", "new_debt", "total_debt",
+}  # fmt: skip
+_ABOUT = ("item", "value")
+
+
+def _frame(rows: Sequence[Mapping[str, Any]] | None, columns: Sequence[str]) -> pd.DataFrame:
+    """Rows as a table with ``columns`` first (in that order, empty where a row lacks one), then any others."""
+    frame = pd.DataFrame([dict(r) for r in rows or []])
+    extra = [c for c in map(str, frame.columns) if c not in columns]
+    return frame.reindex(columns=[*columns, *extra])
+
+
+def _round_money(frame: pd.DataFrame, money: set[str]) -> pd.DataFrame:
+    for column in frame.columns:
+        if column in money and pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].round(2)
+    return frame
+
+
+def _about(items: Sequence[tuple[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame([{"item": k, "value": "" if v is None else v} for k, v in items], columns=_ABOUT)
+
+
+def _values(value: Any) -> list[str]:
+    """A gate's threshold as text: nothing for None, a list joined by commas."""
+    if value is None:
+        return []
+    return [", ".join(map(str, value))] if isinstance(value, (list, tuple)) else [str(value)]
+
+
+def ranking_tables(ranking: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """The tables of a project ranking, the main table first.
+
+    Parameters
+    ----------
+    ranking
+        What :func:`hromada.services.projects.rank_projects` returns.
+
+    Returns
+    -------
+    dict
+        ``ranking`` (key, title, rank and score by the chosen method, and the rank by each of the three
+        methods), ``criteria`` (criterion, weight, direction), ``eligibility`` (one row per gate a project
+        fails: project, gate, reason), ``stability`` (the rank distribution under perturbed weights, per
+        eligible project) and ``about`` (method, where the weights come from, the AHP consistency ratio, the
+        number of draws, the gates). Tables keep their columns when they have no rows.
+    """
+    rows = [{**row, **{f"{m}_rank": row.get(m) for m in _METHODS}} for row in ranking.get("ranking") or []]
+    table = _frame(rows, _RANKING)[list(_RANKING)]
+    titles = {str(r["key"]): r.get("title", "") for r in rows}
+    stability = _frame(ranking.get("stability"), _STABILITY)
+    stability["title"] = [titles.get(str(k), "") for k in stability["key"]]
+    gates = "; ".join(
+        " ".join([f"{g.get('name')}: {g.get('column')} {g.get('op')}", *_values(g.get("value"))])
+        for g in ranking.get("gates") or []
+    )
+    about = _about(
+        [
+            ("method", ranking.get("method")),
+            ("weights_from", ranking.get("weights_from")),
+            ("consistency_ratio", ranking.get("consistency_ratio")),
+            ("eligible_projects", len(ranking.get("eligible") or [])),
+            ("draws", ranking.get("draws")),
+            ("top_k_unchanged", ranking.get("top_k_unchanged")),
+            ("gates", gates),
+        ]
+    )
+    return {
+        "ranking": table,
+        "criteria": _frame(ranking.get("criteria"), _CRITERIA),
+        "eligibility": _frame(ranking.get("failures"), _FAILURES),
+        "stability": stability,
+        "about": about,
+    }
+
+
+def portfolio_tables(results: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """The tables of a funding portfolio, the main table first.
+
+    Parameters
+    ----------
+    results
+        The ``results`` of a portfolio run (:func:`hromada.services.projects.plan_portfolio`).
+
+    Returns
+    -------
+    dict
+        ``selected`` (the funded projects: priority, cost, one column per funding source, own and loan
+        share, a note where the schedule was moved), ``funding`` (project x source x year amounts),
+        ``cash_flow`` (per year and source: available, used, remaining), ``gap`` (the projects left
+        unfunded, with the reason), ``debt_service`` (per year: revenue, the limit, existing and new debt
+        service, and outstanding debt where a debt ratio is set) and ``about`` (status, years, funding gap,
+        the debt check, the ranking method and criteria, the solver's explanation). Money is rounded to
+        kopiykas.
+    """
+    selected_rows = results.get("selected") or []
+    fixed = {*_SELECTED_HEAD, *_SELECTED_TAIL}
+    sources = list(dict.fromkeys(str(k) for row in selected_rows for k in row if str(k) not in fixed))
+    selected = _frame(selected_rows, _SELECTED_HEAD)
+    selected = selected.reindex(columns=[*_SELECTED_HEAD, *sources, *_SELECTED_TAIL])
+    if selected["note"].isna().all():
+        selected = selected.drop(columns="note")
+    debt = _frame(results.get("debt_service"), _DEBT)
+    debt = debt.drop(columns=[c for c in _DEBT[6:] if debt[c].isna().all()])
+    check = dict(results.get("debt_check") or {})
+    criteria = "; ".join(
+        f"{c.get('criterion')} {float(c.get('weight') or 0):.3f} ({c.get('direction')})"
+        for c in results.get("criteria") or []
+    )
+    years = [int(y) for y in results.get("years") or []]
+    about = _about(
+        [
+            ("status", results.get("status")),
+            ("years", f"{years[0]}-{years[-1]}" if years else ""),
+            ("objective", results.get("objective")),
+            ("mip_gap", results.get("mip_gap")),
+            ("funding_gap", results.get("funding_gap")),
+            *((f"debt_check.{k}", v) for k, v in check.items()),
+            ("ranking_method", results.get("ranking_method")),
+            ("weights_from", results.get("weights_from")),
+            ("criteria", criteria),
+            ("dependencies", "; ".join(f"{a} needs {b}" for a, b in results.get("dependencies") or [])),
+            ("exclusions", "; ".join(f"{a} or {b}" for a, b in results.get("exclusions") or [])),
+            *(("explanation", line) for line in results.get("explanation") or []),
+        ]
+    )
+    money = _MONEY | set(sources)
+    return {
+        "selected": _round_money(selected, money),
+        "funding": _round_money(_frame(results.get("funding"), _FUNDING), money),
+        "cash_flow": _round_money(_frame(results.get("cash_flow"), _CASH_FLOW), money),
+        "gap": _round_money(_frame(results.get("gap"), _GAP), money),
+        "debt_service": _round_money(debt, money),
+        "about": about,
+    }
+
+
+def _check(tables: Mapping[str, pd.DataFrame], fmt: str) -> None:
+    if fmt not in _FORMATS:
+        raise ValidationError(f"`fmt` must be one of {', '.join(_FORMATS)}; got {fmt!r}")
+    if not tables:
+        raise ValidationError("`tables` must hold at least one table; got none")
+    for name in tables:
+        if not name or len(name) > 31 or any(c in name for c in "[]:*?/\\"):
+            raise ValidationError(
+                f"table names must be 1-31 characters without []:*?/\\ (sheet names); got {name!r}"
+            )
+
+
+def _write(tables: Mapping[str, pd.DataFrame], out: BinaryIO, fmt: str) -> None:
+    if fmt == "csv":
+        first = next(iter(tables.values()))
+        text = first.to_csv(index=False, lineterminator="\r\n")
+        out.write(text.encode("utf-8-sig"))
+        return
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            for k, column in enumerate(frame.columns):
+                values = [str(column), *(str(v) for v in frame[column].head(200))]
+                letter = sheet.cell(row=1, column=k + 1).column_letter
+                sheet.column_dimensions[letter].width = min(max(len(v) for v in values) + 2, 60)
+
+
+def write_tables(
+    tables: Mapping[str, pd.DataFrame],
+    target: str | os.PathLike[str] | BinaryIO,
+    fmt: ExportFormat | None = None,
+) -> None:
+    """Write the tables as one XLSX workbook (a sheet per table) or the first table as CSV.
+
+    Parameters
+    ----------
+    tables
+        Named tables, the main one first (as :func:`ranking_tables` and :func:`portfolio_tables` give them);
+        names are sheet names (at most 31 characters).
+    target
+        A file path, or a binary buffer to write into.
+    fmt
+        ``"xlsx"`` or ``"csv"``; by default the path's extension. Required for a buffer.
+
+    Notes
+    -----
+    A path is written beside its final name and then renamed, so a failure leaves no half-written file.
+    CSV is UTF-8 with a byte-order mark and CRLF line ends, which spreadsheet programs open directly.
+    """
+    if isinstance(target, (str, os.PathLike)):
+        path = Path(target)
+        kind = fmt or path.suffix.lower().lstrip(".")
+        _check(tables, kind)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        temporary = Path(name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                _write(tables, out, kind)
+            temporary.replace(path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return
+    if fmt is None:
+        raise ValidationError("`fmt` must be csv or xlsx when writing to a buffer; got None")
+    _check(tables, fmt)
+    _write(tables, target, fmt)
+
+
+def export_bytes(tables: Mapping[str, pd.DataFrame], fmt: ExportFormat) -> tuple[bytes, str, str]:
+    """The tables as a download: the file's bytes, its media type and its extension (without the dot).
+
+    Parameters
+    ----------
+    tables
+        Named tables, the main one first.
+    fmt
+        ``"xlsx"`` (every table, a sheet each) or ``"csv"`` (the first table).
+    """
+    buffer = io.BytesIO()
+    write_tables(tables, buffer, fmt)
+    return buffer.getvalue(), MEDIA_TYPES[fmt], fmt
