@@ -115,7 +115,7 @@ PAYLOADS = {
             "pair_jobs__cost_per_person": "1",
             "pair_readiness__cost_per_person": "1",
         }
-    },  # fmt: skip
+    },
     "/municipalities/{code}/projects/plan": {"data": {"first_year": "2026", "last_year": "2028"}},
     "/municipalities/{code}/strategy/swot": {"data": {"quadrant": "threat", "text": "Power cuts"}},
     "/municipalities/{code}/strategy/swot/{item_id}": {"data": {"status": "accepted"}},
