@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hromada.data.nace import nace_title
+from hromada.data.rdna import sector_title
 from hromada.db.models import Goal, Kpi, Measure, Municipality, Strategy, SwotItem
 from hromada.errors import ConflictError, NotFoundError, ValidationError
 from hromada.services import audit, runs
@@ -93,6 +94,10 @@ def suggest_swot(
     damage is a weakness). Items already in the SWOT (same text) are not suggested again.
     """
     require(principal, "read", municipality.id)
+    # the interface catalogue holds these texts too: the suggestion is written in the user's language
+    from hromada.web.i18n import translator
+
+    _ = translator(locale).gettext
     suggestions: list[dict[str, Any]] = []
 
     def add(quadrant: Quadrant, text: str, kind: str, reference: str, **figures: Any) -> None:
@@ -113,11 +118,12 @@ def suggest_swot(
             for row in [r for r in quadrants if r.get("quadrant") == label][:limit]:
                 code = str(row["industry"])
                 growth = row.get("relative_growth")
+                values = {"industry": f"{code} {nace_title(code, locale)}", "lq": f"{float(row['lq']):.2f}"}
                 text = (
-                    f"{code} {nace_title(code, locale)}: specialised (LQ {float(row['lq']):.2f}) and "
-                    + ("growing faster than peers" if quadrant == "strength" else "losing ground to peers")
-                    + (f" ({100 * float(growth):+.0f} pp)" if growth is not None else "")
-                )
+                    _("%(industry)s: specialised (LQ %(lq)s) and growing faster than peers", **values)
+                    if quadrant == "strength"
+                    else _("%(industry)s: specialised (LQ %(lq)s) and losing ground to peers", **values)
+                ) + (f" ({100 * float(growth):+.0f} pp)" if growth is not None else "")
                 add(
                     quadrant,
                     text,
@@ -131,7 +137,11 @@ def suggest_swot(
             code = str(row["industry"])
             add(
                 "opportunity",
-                f"New potential: {code} {nace_title(code, locale)} (feasibility {100 * float(row['density']):.0f} %)",
+                _(
+                    "New potential: %(industry)s (feasibility %(density)s %%)",
+                    industry=f"{code} {nace_title(code, locale)}",
+                    density=f"{100 * float(row['density']):.0f}",
+                ),
                 "economy",
                 f"analysis_run:{economy.id}",
                 industry=code,
@@ -143,7 +153,10 @@ def suggest_swot(
             latest = indices[-1]
             add(
                 "weakness",
-                f"Concentrated economy: as concentrated as {float(latest['numbers_equivalent']):.1f} equally large sectors",
+                _(
+                    "Concentrated economy: as concentrated as %(n)s equally large sectors",
+                    n=f"{float(latest['numbers_equivalent']):.1f}",
+                ),
                 "economy",
                 f"analysis_run:{economy.id}",
                 hhi=latest.get("hhi"),
@@ -161,7 +174,11 @@ def suggest_swot(
                 if value == value and value < 40:
                     add(
                         "weakness",
-                        f"Resilience: {dim.title.get(locale) or dim.title['en']} scored {value:.0f} of 100",
+                        _(
+                            "Resilience: %(dimension)s scored %(score)s of 100",
+                            dimension=dim.title.get(locale) or dim.title["en"],
+                            score=f"{value:.0f}",
+                        ),
                         "resilience",
                         f"resilience_assessment:{latest_assessment.id}",
                         dimension=dim.id,
@@ -173,7 +190,11 @@ def suggest_swot(
         top = critical.results["ranking"][0]
         add(
             "threat",
-            f"Single point of failure: {top['asset_id']} cuts off {float(top['population_cut']):,.0f} person-services if it fails",
+            _(
+                "Single point of failure: %(asset)s cuts off %(people)s person-services if it fails",
+                asset=top["asset_id"],
+                people=f"{float(top['population_cut']):,.0f}",
+            ),
             "infrastructure",
             f"analysis_run:{critical.id}",
             asset=top["asset_id"],
@@ -188,7 +209,11 @@ def suggest_swot(
         if float(worst.get("damage") or 0) > 0:
             add(
                 "weakness",
-                f"Largest war damage: {worst['sector']} ({float(worst['damage']) / 1e6:,.1f} million UAH)",
+                _(
+                    "Largest war damage: %(sector)s (%(amount)s million UAH)",
+                    sector=sector_title(str(worst["sector"]), locale),
+                    amount=f"{float(worst['damage']) / 1e6:,.1f}",
+                ),
                 "ledger",
                 "ledger",
                 sector=worst["sector"],
