@@ -288,6 +288,16 @@ def test_strategy_partners_and_projects_story(browser: object, live_server: str)
     page.wait_for_url(re.compile(r".*/strategy#swot$"))
     assert page.locator("#swot-suggestions tbody tr").count() == before - 1
     assert page.locator("#goals .flag").count() >= 1  # the demo's incomplete KPI is flagged
+    flags = page.locator("#goals .flag").count()
+    kpi = page.locator("#kpi-form")
+    kpi.locator("select[name=objective]").select_option(index=0)
+    kpi.locator("input[name=name]").fill("Betriebe mit Notstrom")
+    kpi.locator("input[name=target]").fill("80")
+    kpi.locator("input[name=deadline]").fill("2028-12-31")
+    kpi.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/strategy#goals$"))
+    assert "Betriebe mit Notstrom" in page.locator("#goals").inner_text()
+    assert page.locator("#goals .flag").count() == flags + 1  # no baseline: flagged
 
     page.goto(f"{live_server}/municipalities/{code}/partners")
     page.wait_for_function("document.querySelectorAll('.chart .main-svg').length >= 2")
@@ -295,10 +305,20 @@ def test_strategy_partners_and_projects_story(browser: object, live_server: str)
 
     page.goto(f"{live_server}/municipalities/{code}/projects")
     page.wait_for_selector("#ranking-table tbody tr")
+    assert "AHP" in page.locator("#weights-from").inner_text()  # the demo committee's judgements
+    page.locator("#ahp summary").click()
+    page.locator("#ahp select").first.select_option("1/3")  # population served now matters less than urgency
+    page.locator("#ahp button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/projects\?method=topsis#ranking$"))
+    assert page.locator("#ahp select").first.input_value() == "1/3"
     page.click("#portfolio button[type=submit]")
     page.wait_for_url(re.compile(r".*/projects\?method=topsis#portfolio$"))
-    page.wait_for_function("document.querySelectorAll('#portfolio .chart .main-svg').length >= 1")
-    assert "optimal" in page.locator("#portfolio").inner_text()
+    page.wait_for_function("document.querySelectorAll('#portfolio .chart .main-svg').length >= 2")
+    assert "optimal" in page.locator("#portfolio-status").inner_text()
+    assert page.locator("#debt-check").inner_text().startswith("✓")  # the demo's 10 % limit holds
+    with page.expect_download() as download:
+        page.locator("#portfolio a[href$='portfolio.xlsx']").click()
+    assert download.value.suggested_filename == f"hromada-{code}-portfolio.xlsx"
 
     assert not watch.outside, f"pages referenced outside URLs: {watch.outside}"
     csp = [e for e in watch.console_errors if "Content Security Policy" in e or "Refused" in e]
