@@ -88,6 +88,12 @@ def test_swot_is_suggested_from_the_stored_analyses_with_evidence(session: Sessi
     assert any("PS-01" in s["text"] for s in by_quadrant["threat"])
     assert any("62" in s["text"] for s in by_quadrant["opportunity"])
     assert any("Concentrated economy" in s["text"] for s in by_quadrant["weakness"])
+    # The same suggestions in the user's language, with the same evidence.
+    for locale, words in (("uk", "Концентрована економіка"), ("de", "Konzentrierte Wirtschaft")):
+        translated = strategy.suggest_swot(session, principal, place, locale=locale)  # type: ignore[arg-type]
+        assert [s["evidence"] for s in translated] == [s["evidence"] for s in suggestions]
+        assert not {s["text"] for s in translated} & {s["text"] for s in suggestions}
+        assert any(words in s["text"] for s in translated), [s["text"] for s in translated]
     # Accepting a suggestion stores it with its evidence; it is not suggested again.
     first = by_quadrant["strength"][0]
     item = strategy.add_swot(
