@@ -12,6 +12,7 @@ from hromada.errors import ConflictError, ValidationError
 from hromada.services import strategy
 from hromada.services.demo import system_principal
 from hromada.services.profile import MunicipalityInput, create_municipality
+from hromada.web.i18n import translator
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -90,7 +91,8 @@ def test_swot_is_suggested_from_the_stored_analyses_with_evidence(session: Sessi
     assert any("Concentrated economy" in s["text"] for s in by_quadrant["weakness"])
     # The same suggestions in the user's language, with the same evidence.
     for locale, words in (("uk", "Концентрована економіка"), ("de", "Konzentrierte Wirtschaft")):
-        translated = strategy.suggest_swot(session, principal, place, locale=locale)  # type: ignore[arg-type]
+        tr = translator(locale)
+        translated = strategy.suggest_swot(session, principal, place, locale=locale, gettext=tr.gettext)  # type: ignore[arg-type]
         assert [s["evidence"] for s in translated] == [s["evidence"] for s in suggestions]
         assert not {s["text"] for s in translated} & {s["text"] for s in suggestions}
         assert any(words in s["text"] for s in translated), [s["text"] for s in translated]

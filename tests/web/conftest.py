@@ -125,7 +125,6 @@ def _assessment_data(session: Session, settings: Settings, municipality: object)
     projects.save_projects(session, municipality, pipeline)  # type: ignore[arg-type]
     projects.save_sources(session, municipality, demo.sources)  # type: ignore[arg-type]
     projects.plan_portfolio(session, principal, municipality)  # type: ignore[arg-type]
-    projects.plan_portfolio(session, principal, municipality)  # type: ignore[arg-type]
     strategy.add_goal(session, principal, municipality, "G1", "Fixture goal")  # type: ignore[arg-type]
     strategy.add_goal(session, principal, municipality, "G1.1", "Fixture objective", parent="G1")  # type: ignore[arg-type]
     from hromada.services import partners

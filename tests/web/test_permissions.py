@@ -13,6 +13,7 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select
 
+from hromada.data.demo_strategy import demo_strategy
 from hromada.db.engine import make_engine, make_session_factory
 from hromada.db.models import StatisticSeries
 from tests.web.conftest import (
@@ -33,6 +34,7 @@ WHO = (*ROLES, None)  # None: anonymous
 READERS_A = {"facilitator", "admin", "editor", "viewer"}
 WRITERS_A = {"facilitator", "admin", "editor"}
 GOOD_CSV = b"year,sector_code,measure,value\n2022,10,employment,120\n"
+JUDGEMENTS = demo_strategy(CODE_A, "Alfa", 20_000, "frontline").judgements
 
 
 # Successful requests that answer with something other than 200 (303: back to the page).
@@ -61,6 +63,7 @@ SUCCESS = {
     ("POST", "/api/v1/municipalities/{code}/resilience"): 201,
     ("POST", "/api/v1/municipalities/{code}/infrastructure/criticality"): 201,
     ("POST", "/api/v1/municipalities/{code}/infrastructure/restoration"): 201,
+    ("POST", "/api/v1/municipalities/{code}/projects/portfolio"): 201,
 }
 
 # What each unsafe request sends (default: a statistics file as a dry run).
@@ -141,6 +144,11 @@ PAYLOADS = {
         "data": {"audience": "Residents", "message": "Repairs", "channel": "Telegram", "timing": "Monthly"}
     },
     "/municipalities/{code}/economy/analyze": {"data": {}},
+    "/api/v1/municipalities/{code}/projects/portfolio": {"json": {"method": "topsis"}},
+    "/api/v1/municipalities/{code}/finance-plan": {"json": {"first_year": 2026, "last_year": 2028}},
+    "/api/v1/municipalities/{code}/finance-plan/ahp": {
+        "json": {"judgements": [{"a": a, "b": b, "value": v} for a, b, v in JUDGEMENTS]}
+    },
 }
 _UNIQUE = itertools.count(100)
 _DEFAULT_API = {"params": {"dry_run": "true"}, "files": {"file": ("x.csv", GOOD_CSV, "text/csv")}}
@@ -227,6 +235,14 @@ MUNICIPALITY_ROUTES = [
     ("GET", "/api/v1/municipalities/{code}/partners", "read", True),
     ("GET", "/api/v1/municipalities/{code}/projects", "read", True),
     ("GET", "/api/v1/municipalities/{code}/projects/oc4ids", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/projects/ranking", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/projects/ranking.{fmt}", "read", True),
+    ("POST", "/api/v1/municipalities/{code}/projects/portfolio", "write", True),
+    ("GET", "/api/v1/municipalities/{code}/projects/portfolio", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/projects/portfolio.{fmt}", "read", True),
+    ("GET", "/api/v1/municipalities/{code}/finance-plan", "read", True),
+    ("PUT", "/api/v1/municipalities/{code}/finance-plan", "write", True),
+    ("POST", "/api/v1/municipalities/{code}/finance-plan/ahp", "write", True),
 ]
 # Routes that list or serve everyone's own view, and public routes.
 NETWORK_ROUTES = [
@@ -293,7 +309,7 @@ def test_municipality_routes(
             response = client.get(path, headers=headers)
         else:
             spec = PAYLOADS.get(template, _DEFAULT_API)
-            response = client.post(path, headers=headers, **(spec() if callable(spec) else spec))  # type: ignore[arg-type]
+            response = client.request(method, path, headers=headers, **(spec() if callable(spec) else spec))  # type: ignore[arg-type]
     else:
         client = workspace.client(who)
         if method == "GET":

@@ -1,14 +1,19 @@
-"""REST endpoints of the ``strategy``, ``partners`` and ``projects`` domains (read side and exports)."""
+"""REST endpoints of the ``strategy``, ``partners`` and ``projects`` domains: the read side, the ranking and
+the funding portfolio (with spreadsheet downloads) and the finance plan."""
 
 from __future__ import annotations
 
-from typing import Any
+from fractions import Fraction
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field, field_validator
 
 from hromada.api.deps import ApiPrincipal
 from hromada.api.schemas import ErrorOut
-from hromada.services import partners, profile, projects, strategy
+from hromada.errors import NotFoundError, ValidationError
+from hromada.services import finance, partners, profile, project_exports, projects, strategy
 from hromada.services._json import json_safe
 from hromada.web.deps import DbSession
 
@@ -107,3 +112,274 @@ def oc4ids(db: DbSession, principal: ApiPrincipal, code: str) -> dict[str, Any]:
     """The pipeline as an OC4IDS 0.9 project package."""
     municipality = profile.get_municipality(db, principal, code)
     return projects.export_oc4ids(db, principal, municipality)
+
+
+# ------------------------------------------------------------------------------------ ranking and portfolio
+
+RankMethod = Literal["topsis", "weighted_sum", "promethee_ii"]
+Draws = Annotated[
+    int, Query(ge=100, le=5000, description="Weight perturbations for the stability analysis (seeded).")
+]
+_DOWNLOADS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    200: {
+        "description": "The tables as an XLSX workbook (a sheet each) or the main table as CSV.",
+        "content": {media: {} for media in project_exports.MEDIA_TYPES.values()},
+    },
+}
+
+
+def _attachment(tables: dict[str, Any], fmt: project_exports.ExportFormat, stem: str) -> Response:
+    content, media_type, extension = project_exports.export_bytes(tables, fmt)
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{extension}"'},
+    )
+
+
+@router.get("/municipalities/{code}/projects/ranking", responses=_ERRORS)
+def get_ranking(
+    db: DbSession, principal: ApiPrincipal, code: str, method: RankMethod = "topsis", draws: Draws = 2000
+) -> dict[str, Any]:
+    """Gate, rank and stress-test the pipeline under the published criteria (nothing stored): the criteria and
+    weights, every failed gate with its reason, the ranking by ``method`` with the other methods' ranks,
+    their agreement, the rank stability under perturbed weights and the computation trace."""
+    municipality = profile.get_municipality(db, principal, code)
+    return projects.rank_projects(db, principal, municipality, method=method, draws=draws)
+
+
+@router.get("/municipalities/{code}/projects/ranking.{fmt}", responses=_DOWNLOADS)
+def download_ranking(
+    db: DbSession,
+    principal: ApiPrincipal,
+    code: str,
+    fmt: project_exports.ExportFormat,
+    method: RankMethod = "topsis",
+    draws: Draws = 2000,
+) -> Response:
+    """The ranking as a download: XLSX with the sheets ranking, criteria, eligibility, stability and about;
+    CSV with the ranking table only."""
+    municipality = profile.get_municipality(db, principal, code)
+    ranking = projects.rank_projects(db, principal, municipality, method=method, draws=draws)
+    return _attachment(
+        project_exports.ranking_tables(ranking), fmt, f"hromada-{municipality.code}-ranking-{method}"
+    )
+
+
+class PortfolioIn(BaseModel):
+    method: RankMethod = Field(default="topsis", description="The ranking that gives the priorities.")
+    years: list[int] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=16,
+        description="Consecutive planning years; default: the finance plan's.",
+    )
+    time_limit: float = Field(default=30.0, gt=0, le=120, description="Solver time limit in seconds.")
+
+
+def _run(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id, "domain": row.domain, "created_at": row.created_at.isoformat(), "data_hash": row.data_hash,
+        "version": row.version, "parameters": row.parameters, "results": row.results,
+    }  # fmt: skip
+
+
+@router.post("/municipalities/{code}/projects/portfolio", responses=_ERRORS, status_code=201)
+def run_portfolio(
+    db: DbSession,
+    principal: ApiPrincipal,
+    code: str,
+    body: Annotated[PortfolioIn | None, Body()] = None,
+) -> dict[str, Any]:
+    """Choose and fund the eligible projects from the sources within the borrowing rule (editors and admins);
+    stored. The results hold the funded projects with their funding mix, the money by source and year, the
+    unfunded projects with the reason, the debt check and the solver's explanation."""
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    spec = body or PortfolioIn()
+    row = projects.plan_portfolio(
+        db, principal, municipality, method=spec.method, years=spec.years, time_limit=spec.time_limit
+    )
+    db.commit()
+    return _run(row)
+
+
+def _latest_portfolio(db: DbSession, principal: ApiPrincipal, code: str) -> Any:
+    municipality = profile.get_municipality(db, principal, code)
+    row = projects.latest_portfolio(db, principal, municipality)
+    if row is None:
+        raise NotFoundError(
+            "No funding portfolio yet; an editor runs one with POST "
+            f"/api/v1/municipalities/{municipality.code}/projects/portfolio."
+        )
+    return row
+
+
+@router.get("/municipalities/{code}/projects/portfolio", responses=_ERRORS)
+def get_portfolio(db: DbSession, principal: ApiPrincipal, code: str) -> dict[str, Any]:
+    """The latest stored funding portfolio."""
+    return _run(_latest_portfolio(db, principal, code))
+
+
+@router.get("/municipalities/{code}/projects/portfolio.{fmt}", responses=_DOWNLOADS)
+def download_portfolio(
+    db: DbSession, principal: ApiPrincipal, code: str, fmt: project_exports.ExportFormat
+) -> Response:
+    """The latest funding portfolio as a download: XLSX with the sheets selected, funding, cash_flow, gap,
+    debt_service and about; CSV with the selected projects only."""
+    row = _latest_portfolio(db, principal, code)
+    stem = f"hromada-{code}-portfolio"
+    return _attachment(project_exports.portfolio_tables(row.results), fmt, stem)
+
+
+# ------------------------------------------------------------------------------------------ finance plan
+
+
+class CriterionIn(BaseModel):
+    criterion: str = Field(
+        min_length=1, max_length=100, description="The name the projects score (c:<name>)."
+    )
+    weight: float = Field(default=1.0, gt=0, description="Relative weight (normalised to sum to 1).")
+    direction: Literal["benefit", "cost"] = "benefit"
+
+
+class JudgementIn(BaseModel):
+    a: str
+    b: str
+    value: float = Field(
+        description='How many times ``a`` matters more than ``b`` on Saaty\'s 1-9 scale ("1/3" is accepted).'
+    )
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _fraction(cls, value: Any) -> Any:
+        if isinstance(value, str) and "/" in value:
+            try:
+                return float(Fraction(value.strip()))
+            except (ValueError, ZeroDivisionError):
+                raise ValueError(f"a number or a fraction such as 1/3; got {value!r}") from None
+        return value
+
+
+class FinancePlanIn(BaseModel):
+    first_year: int
+    last_year: int
+    revenue: dict[int, float] = Field(default_factory=dict, description="Year -> forecast revenue (UAH).")
+    debt_service_share: float | None = Field(
+        default=None, description="Largest share of revenue for debt service; null: not checked."
+    )
+    max_debt_ratio: float | None = Field(
+        default=None, description="Largest outstanding debt as a multiple of revenue; null: not checked."
+    )
+    existing_service: dict[int, float] = Field(default_factory=dict)
+    existing_debt: dict[int, float] = Field(default_factory=dict)
+    criteria: list[CriterionIn] | None = Field(
+        default=None, description="Publish these criteria with typed weights; left out: the criteria stay."
+    )
+    judgements: list[JudgementIn] | None = Field(
+        default=None, description="Derive the weights from AHP judgements (after ``criteria``, if given)."
+    )
+
+
+class AhpIn(BaseModel):
+    judgements: list[JudgementIn] = Field(min_length=1)
+    directions: dict[str, Literal["benefit", "cost"]] | None = None
+
+
+def _plan_out(db: DbSession, principal: ApiPrincipal, municipality: Any) -> dict[str, Any]:
+    plan = finance.get_plan(db, principal, municipality)
+    years = finance.planning_years(plan)
+    return json_safe(
+        {
+            "stored": plan is not None,
+            "first_year": years[0],
+            "last_year": years[-1],
+            "years": list(years),
+            "revenue": plan.revenue if plan is not None else {},
+            "debt_service_share": plan.debt_service_share if plan is not None else None,
+            "max_debt_ratio": plan.max_debt_ratio if plan is not None else None,
+            "existing_service": plan.existing_service if plan is not None else {},
+            "existing_debt": plan.existing_debt if plan is not None else {},
+            "criteria": [
+                {"criterion": name, "weight": weight, "direction": direction}
+                for name, (weight, direction) in finance.criteria_of(plan).items()
+            ],
+            "weights_from": "ahp"
+            if plan is not None and plan.ahp
+            else ("typed" if plan is not None and plan.criteria else "default"),
+            "ahp": plan.ahp if plan is not None else None,
+            "updated_at": plan.updated_at if plan is not None else None,
+        }
+    )
+
+
+@router.get("/municipalities/{code}/finance-plan", responses=_ERRORS)
+def get_finance_plan(db: DbSession, principal: ApiPrincipal, code: str) -> dict[str, Any]:
+    """Planning years, revenue forecast, borrowing limits, the published criteria and the AHP judgements
+    they came from (the defaults while none is stored: ``stored`` is false)."""
+    municipality = profile.get_municipality(db, principal, code)
+    return _plan_out(db, principal, municipality)
+
+
+def _judgements(items: list[JudgementIn]) -> list[tuple[str, str, float]]:
+    return [(j.a, j.b, j.value) for j in items]
+
+
+@router.put("/municipalities/{code}/finance-plan", responses=_ERRORS)
+def put_finance_plan(
+    db: DbSession, principal: ApiPrincipal, code: str, body: FinancePlanIn
+) -> dict[str, Any]:
+    """Set the planning years and the borrowing rule, and optionally publish criteria (typed weights, or
+    weights from AHP judgements); editors and admins. All or nothing."""
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    finance.set_plan(
+        db, principal, municipality, first_year=body.first_year, last_year=body.last_year,
+        revenue=body.revenue, debt_service_share=body.debt_service_share, max_debt_ratio=body.max_debt_ratio,
+        existing_service=body.existing_service, existing_debt=body.existing_debt,
+    )  # fmt: skip
+    if body.criteria is not None:
+        names = [c.criterion.strip() for c in body.criteria]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValidationError(f"every criterion must be named once; repeated: {', '.join(repeated)}")
+        finance.set_criteria(
+            db, principal, municipality, {c.criterion.strip(): (c.weight, c.direction) for c in body.criteria}
+        )
+    if body.judgements is not None:
+        finance.set_ahp(db, principal, municipality, _judgements(body.judgements))
+    db.commit()
+    return _plan_out(db, principal, municipality)
+
+
+@router.post("/municipalities/{code}/finance-plan/ahp", responses=_ERRORS)
+def post_ahp(
+    db: DbSession,
+    principal: ApiPrincipal,
+    code: str,
+    body: AhpIn,
+    dry_run: Annotated[bool, Query(description="Only compute the weights; store nothing.")] = False,
+) -> dict[str, Any]:
+    """Weights of the published criteria from pairwise judgements (Saaty's 1-9 scale) and their consistency
+    ratio; stored as the published weights unless ``dry_run`` (editors and admins). Judgements with a
+    consistency ratio above 0.10 are refused (422) naming the comparison to revisit; a dry run reports them."""
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    judgements = _judgements(body.judgements)
+    if dry_run:
+        names = list(finance.criteria_of(finance.get_plan(db, principal, municipality)))
+        outcome = finance.preview_ahp(names, judgements)
+    else:
+        outcome = finance.set_ahp(db, principal, municipality, judgements, directions=body.directions)
+        db.commit()
+    worst = None
+    if outcome.worst is not None:
+        a, b, judged, implied = outcome.worst
+        worst = {"a": a, "b": b, "judged": judged, "implied": implied}
+    return json_safe(
+        {
+            "weights": outcome.weights,
+            "consistency_ratio": outcome.consistency_ratio,
+            "consistent": outcome.consistent,
+            "worst": worst,
+            "stored": not dry_run,
+        }
+    )

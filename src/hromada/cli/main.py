@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
@@ -40,7 +40,10 @@ infra_app = typer.Typer(
 app.add_typer(assess_app, name="assess")
 app.add_typer(infra_app, name="infra")
 strategy_app = typer.Typer(help="Strategy: vision, SWOT, goals and KPIs.", no_args_is_help=True)
-projects_app = typer.Typer(help="Projects: pipeline, funding sources, OC4IDS export.", no_args_is_help=True)
+projects_app = typer.Typer(
+    help="Projects: pipeline, funding sources, ranking, funding portfolio, finance plan, OC4IDS export.",
+    no_args_is_help=True,
+)
 app.add_typer(strategy_app, name="strategy")
 app.add_typer(projects_app, name="projects")
 
@@ -708,6 +711,330 @@ def projects_oc4ids(
     console.print(
         f"{len(package['projects'])} projects written to {output.name} (OC4IDS {package['version']})."
     )
+
+
+# ---------------------------------------------------------------------------------------- ranking and plan
+
+RankMethod = Literal["topsis", "weighted_sum", "promethee_ii"]
+MethodOption = Annotated[
+    RankMethod, typer.Option("--method", help="Ranking method: topsis, weighted_sum or promethee_ii.")
+]
+
+
+def _export_path(output: Path | None) -> Literal["csv", "xlsx"] | None:
+    """The export format of ``--output`` (checked before any work is done)."""
+    from hromada.errors import ValidationError
+
+    if output is None:
+        return None
+    suffix = output.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix == ".xlsx":
+        return "xlsx"
+    raise ValidationError(
+        f"`--output` must end in .xlsx (every table) or .csv (the main table); got {output.name!r}"
+    )
+
+
+def _year_range(text: str) -> list[int]:
+    """``2026-2028`` (or one year, ``2026``) as the list of years."""
+    from hromada.errors import ValidationError
+
+    first, _, last = text.strip().partition("-")
+    try:
+        years = list(range(int(first), int(last or first) + 1))
+    except ValueError:
+        years = []
+    if not years:
+        raise ValidationError(f"`--years` must be FIRST-LAST, such as 2026-2028; got {text!r}")
+    return years
+
+
+def _money(value: float) -> str:
+    return f"{value / 1e6:,.2f}"
+
+
+@projects_app.command("rank")
+def projects_rank(
+    municipality: Annotated[str, typer.Argument(help="KATOTTG code.")],
+    method: MethodOption = "topsis",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="Write the tables: .xlsx (every sheet) or .csv (the ranking).",
+        ),
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", min=100, max=20000, help="Weight perturbations.")] = 2000,
+) -> None:
+    """Gate and rank the pipeline under the published criteria; list the gate failures (nothing stored)."""
+    from hromada.services import project_exports, projects
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors():
+        fmt = _export_path(output)
+        with database(settings) as session:
+            target = municipality_by_code(session, municipality)
+            ranking = projects.rank_projects(session, system_principal(), target, method=method, draws=draws)
+    cr = ranking["consistency_ratio"]
+    published = ", ".join(
+        "{} {:.2f} ({})".format(c["criterion"], c["weight"], c["direction"]) for c in ranking["criteria"]
+    )
+    console.print(
+        f"Criteria: {published}; weights from {ranking['weights_from']}"
+        + ("" if cr is None else f" (consistency ratio {cr:.3f})")
+    )
+    stability = {row["key"]: row for row in ranking["stability"]}
+    table = Table(
+        "rank", "project", "title", "score", "TOPSIS", "WSM", "PROMETHEE II", "rank 5-95 %",
+        title=f"Ranking by {method} ({len(ranking['eligible'])} eligible projects)",
+    )  # fmt: skip
+    for row in ranking["ranking"]:
+        band = stability.get(row["key"])
+        table.add_row(
+            str(row["rank"]), row["key"], row["title"], f"{row['score']:.3f}", str(row["topsis"]),
+            str(row["weighted_sum"]), str(row["promethee_ii"]),
+            "" if band is None else f"{band['rank_p5']}-{band['rank_p95']}",
+        )  # fmt: skip
+    console.print(table)
+    if ranking["failures"]:
+        failures = Table("project", "gate", "reason", title="Not eligible")
+        for failure in ranking["failures"]:
+            failures.add_row(str(failure["project"]), str(failure["gate"]), str(failure["reason"]))
+        console.print(failures)
+    else:
+        console.print("Every active project passes the eligibility gates.")
+    if output is not None and fmt is not None:
+        with user_errors():
+            project_exports.write_tables(project_exports.ranking_tables(ranking), output, fmt)
+        console.print(f"Written to {output}.", soft_wrap=True, highlight=False)
+
+
+@projects_app.command("portfolio")
+def projects_portfolio(
+    municipality: Annotated[str, typer.Argument(help="KATOTTG code.")],
+    method: MethodOption = "topsis",
+    years: Annotated[
+        str | None, typer.Option("--years", help="Planning years, such as 2026-2028 (default: the plan's).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="Write the tables: .xlsx (every sheet) or .csv (the selection).",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=1, max=600, help="Solver time limit in seconds.")
+    ] = 30.0,
+) -> None:
+    """Choose and fund the eligible projects from the sources within the borrowing rule; stored."""
+    from hromada.services import project_exports, projects
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors():
+        fmt = _export_path(output)
+        plan_years = _year_range(years) if years else None
+        with database(settings) as session:
+            target = municipality_by_code(session, municipality)
+            run = projects.plan_portfolio(
+                session, system_principal(), target, method=method, years=plan_years, time_limit=time_limit
+            )
+            run_id, results = run.id, dict(run.results)
+    span = results["years"]
+    console.print(
+        f"Portfolio run {run_id}: {results['status']}, {span[0]}-{span[-1]}, priorities by {results['ranking_method']} "
+        f"(weights from {results['weights_from']})."
+    )
+    fixed = {"project_id", "title", "priority", "cost", "own_share", "loan_share", "note"}
+    table = Table(
+        "project", "title", "cost, m UAH", "funding mix, m UAH", "own", "loan",
+        title=f"Funded: {len(results['selected'])} projects",
+    )  # fmt: skip
+    for row in results["selected"]:
+        mix = ", ".join(
+            f"{k} {_money(float(v))}" for k, v in row.items() if k not in fixed and v and float(v) > 0.5
+        )
+        table.add_row(
+            str(row["project_id"]), str(row["title"]), _money(float(row["cost"])), mix,
+            f"{float(row['own_share']):.0%}", f"{float(row['loan_share']):.0%}",
+        )  # fmt: skip
+    console.print(table)
+    if results["gap"]:
+        gap = Table(
+            "project", "title", "cost, m UAH", "reason",
+            title=f"Funding gap: {_money(float(results['funding_gap']))} m UAH",
+        )  # fmt: skip
+        for row in results["gap"]:
+            gap.add_row(
+                str(row["project_id"]), str(row["title"]), _money(float(row["cost"])), str(row["reason"])
+            )
+        console.print(gap)
+    else:
+        console.print("Funding gap: none; every eligible project is funded.")
+    check = results["debt_check"]
+    if not check.get("checked"):
+        console.print("Debt check: not checked (the finance plan sets no borrowing limit).")
+    else:
+        verdict = "within the limits" if check["within"] else "[bold red]over a limit[/]"
+        text = (
+            f"Debt check: {verdict}; worst year {check['worst_year']}, debt service {check['worst_share']:.1%} "
+            f"of revenue (limit {check['limit_share']:.0%})"
+        )
+        if "worst_debt_ratio" in check:
+            text += (
+                f"; debt up to {check['worst_debt_ratio']:.2f}x revenue (limit {check['max_debt_ratio']:g}x)"
+            )
+        console.print(text + ".")
+    for line in results["explanation"]:
+        console.print(f"- {line}")
+    if output is not None and fmt is not None:
+        with user_errors():
+            project_exports.write_tables(project_exports.portfolio_tables(results), output, fmt)
+        console.print(f"Written to {output}.", soft_wrap=True, highlight=False)
+
+
+def _judgements(path: Path) -> list[tuple[str, str, float]]:
+    """Pairwise judgements from a table with columns a, b, value (a number or a fraction such as 1/3)."""
+    from fractions import Fraction
+
+    from hromada.errors import ImportIssue, ImportValidationError
+    from hromada.io.tables import read_table
+
+    frame = read_table(path, required=("a", "b", "value"), text_columns=("a", "b", "value"))
+    out: list[tuple[str, str, float]] = []
+    issues: list[ImportIssue] = []
+    for i, row in enumerate(frame.to_dict(orient="records")):
+        try:
+            value = float(Fraction(str(row["value"]).strip()))
+        except (ValueError, ZeroDivisionError):
+            issues.append(
+                ImportIssue(
+                    path.name, i + 2, "value", "a number or a fraction such as 1/3", str(row["value"])
+                )
+            )
+            continue
+        out.append((str(row["a"]).strip(), str(row["b"]).strip(), value))
+    if issues:
+        raise ImportValidationError(issues)
+    return out
+
+
+@projects_app.command("weights")
+def projects_weights(
+    municipality: Annotated[str, typer.Argument(help="KATOTTG code.")],
+    judgements: Annotated[
+        Path,
+        typer.Option(
+            "--judgements",
+            dir_okay=False,
+            help="CSV/XLSX with a,b,value: how many times a matters more than b.",
+        ),
+    ],
+) -> None:
+    """Derive the published criteria weights from AHP pairwise judgements (Saaty's 1-9 scale) and store them.
+
+    Judgements with a consistency ratio above 0.10 are refused, naming the comparison to revisit.
+    """
+    from hromada.services import finance
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors():
+        pairs = _judgements(judgements)
+        with database(settings) as session:
+            target = municipality_by_code(session, municipality)
+            operator = system_principal()
+            outcome = finance.set_ahp(session, operator, target, pairs)
+            criteria = finance.criteria_of(finance.get_plan(session, operator, target))
+    table = Table("criterion", "weight", "direction", title="Published weights (from AHP)")
+    for name, (weight, direction) in criteria.items():
+        table.add_row(name, f"{weight:.3f}", direction)
+    console.print(table)
+    console.print(f"Consistency ratio {outcome.consistency_ratio:.3f} (acceptable up to 0.10).")
+
+
+@projects_app.command("plan")
+def projects_plan(
+    municipality: Annotated[str, typer.Argument(help="KATOTTG code.")],
+    years: Annotated[str, typer.Option("--years", help="Planning years, such as 2026-2028.")],
+    revenue: Annotated[
+        Path | None,
+        typer.Option("--revenue", dir_okay=False, help="Revenue forecast: CSV/XLSX with year,revenue (UAH)."),
+    ] = None,
+    debt_service_share: Annotated[
+        float | None,
+        typer.Option("--debt-service-share", help="Largest share of revenue for debt service, e.g. 0.1."),
+    ] = None,
+    max_debt_ratio: Annotated[
+        float | None,
+        typer.Option("--max-debt-ratio", help="Largest outstanding debt as a multiple of revenue, e.g. 2.0."),
+    ] = None,
+    clear_limits: Annotated[
+        bool, typer.Option("--clear-limits", help="Remove the borrowing limits (no debt check).")
+    ] = False,
+) -> None:
+    """Set the planning years and the borrowing rule. Options left out keep their stored values."""
+    from hromada.errors import ValidationError
+    from hromada.io.tables import read_table
+    from hromada.services import finance
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors():
+        span = _year_range(years)
+        forecast: dict[str, Any] | None = None
+        if revenue is not None:
+            frame = read_table(revenue, required=("year", "revenue"), text_columns=("year",))
+            listed = [str(y) for y in frame["year"]]
+            repeated = sorted({y for y in listed if listed.count(y) > 1})
+            if repeated:
+                raise ValidationError(
+                    f"{revenue.name}: every year must appear once; repeated {', '.join(repeated)}"
+                )
+            forecast = dict(zip(listed, frame["revenue"].tolist(), strict=True))
+        with database(settings) as session:
+            target = municipality_by_code(session, municipality)
+            operator = system_principal()
+            stored = finance.get_plan(session, operator, target)
+            share, ratio = debt_service_share, max_debt_ratio
+            if stored is not None and not clear_limits:
+                share = stored.debt_service_share if share is None else share
+                ratio = stored.max_debt_ratio if ratio is None else ratio
+            plan = finance.set_plan(
+                session, operator, target, first_year=span[0], last_year=span[-1],
+                revenue=forecast if forecast is not None else (stored.revenue if stored is not None else None),
+                debt_service_share=share, max_debt_ratio=ratio,
+                existing_service=stored.existing_service if stored is not None else None,
+                existing_debt=stored.existing_debt if stored is not None else None,
+            )  # fmt: skip
+            summary = (
+                plan.first_year,
+                plan.last_year,
+                dict(plan.revenue),
+                plan.debt_service_share,
+                plan.max_debt_ratio,
+            )
+    first, last, money, share, ratio = summary
+    console.print(f"Finance plan {first}-{last}.")
+    table = Table("year", "revenue, m UAH", title="Revenue forecast")
+    for year in range(first, last + 1):
+        value = money.get(str(year))
+        table.add_row(str(year), "" if value is None else _money(float(value)))
+    console.print(table)
+    limits = []
+    if share is not None:
+        limits.append(f"debt service at most {share:.0%} of revenue")
+    if ratio is not None:
+        limits.append(f"debt at most {ratio:g}x revenue")
+    console.print("Borrowing rule: " + ("; ".join(limits) or "none (no debt check)") + ".")
 
 
 def main() -> None:

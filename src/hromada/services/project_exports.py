@@ -49,6 +49,7 @@ _STABILITY = (
     "key", "title", "base_rank", "base_score", "rank_mean", "rank_std", "rank_p5", "rank_p95", "p_first",
     "p_top_k",
 )  # fmt: skip
+_AGREEMENT = ("first", "second", "kendall_tau_b", "kendall_pvalue", "spearman", "spearman_pvalue")
 _SELECTED_HEAD = ("project_id", "title", "priority", "cost")
 _SELECTED_TAIL = ("own_share", "loan_share", "note")
 _FUNDING = ("project_id", "source_id", "kind", "year", "amount")
@@ -104,7 +105,8 @@ def ranking_tables(ranking: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
         ``ranking`` (key, title, rank and score by the chosen method, and the rank by each of the three
         methods), ``criteria`` (criterion, weight, direction), ``eligibility`` (one row per gate a project
         fails: project, gate, reason), ``stability`` (the rank distribution under perturbed weights, per
-        eligible project) and ``about`` (method, where the weights come from, the AHP consistency ratio, the
+        eligible project), ``agreement`` (Kendall's tau-b and Spearman's rho between each pair of methods)
+        and ``about`` (method, where the weights come from, the AHP consistency ratio, the
         number of draws, the gates). Tables keep their columns when they have no rows.
     """
     rows = [{**row, **{f"{m}_rank": row.get(m) for m in _METHODS}} for row in ranking.get("ranking") or []]
@@ -132,6 +134,7 @@ def ranking_tables(ranking: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
         "criteria": _frame(ranking.get("criteria"), _CRITERIA),
         "eligibility": _frame(ranking.get("failures"), _FAILURES),
         "stability": stability,
+        "agreement": _frame(ranking.get("agreement"), _AGREEMENT),
         "about": about,
     }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -82,8 +83,18 @@ def set_vision(
 # SWOT
 
 
+def _english(message: str, **values: Any) -> str:
+    return message % values if values else message
+
+
 def suggest_swot(
-    session: Session, principal: Principal, municipality: Municipality, *, locale: str = "en", limit: int = 4
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    locale: str = "en",
+    gettext: Callable[..., str] | None = None,
+    limit: int = 4,
 ) -> list[dict[str, Any]]:
     """SWOT items suggested from the stored analyses, each with its evidence (nothing is stored).
 
@@ -92,12 +103,12 @@ def suggest_swot(
     self-assessment (dimensions below 40 of 100 are weaknesses), the infrastructure criticality ranking (the
     asset whose failure cuts off most people is a threat) and the damage ledger (the sector with the largest
     damage is a weakness). Items already in the SWOT (same text) are not suggested again.
+
+    The texts are English unless ``gettext`` (the interface's translation function for ``locale``, called as
+    ``gettext(message, **values)``) is given; their messages are in the interface catalogue.
     """
     require(principal, "read", municipality.id)
-    # the interface catalogue holds these texts too: the suggestion is written in the user's language
-    from hromada.web.i18n import translator
-
-    _ = translator(locale).gettext
+    _ = gettext or _english
     suggestions: list[dict[str, Any]] = []
 
     def add(quadrant: Quadrant, text: str, kind: str, reference: str, **figures: Any) -> None:

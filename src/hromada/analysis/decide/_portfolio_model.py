@@ -47,10 +47,11 @@ class Model:
     fs: IntArray  # source of each funding variable
     ft: IntArray  # year (position) of each funding variable
     scale: float
+    n_aux: int = 0  # auxiliary variables after the funding ones (loan draws per source and year)
 
     @property
     def n_projects(self) -> int:
-        return len(self.c) - len(self.fp)
+        return len(self.c) - len(self.fp) - self.n_aux
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,18 +181,36 @@ def build(
                 np.full(len(ab), -np.inf),
                 np.full(len(ab), bound),
             )
-    # 7. debt: service (and stock) of new loans in each checked year within the limit
+    # 7. debt: service (and stock) of new loans in each checked year within the limit. The rows are written
+    #    over one draw variable per loan source and year, d[s,t] = sum_p f[p,s,t], rather than over every
+    #    funding flow: the same constraints with a few nonzeros each instead of hundreds of near-parallel
+    #    dense rows, which keeps the LP sparse and the solver's cut separation fast.
+    n_aux = 0
     if "debt" not in relax and data.service is not None and data.owed is not None and n_f:
         assert data.service_limit is not None and data.debt_limit is not None
+        loaned = (np.abs(data.service).sum(axis=2) + np.abs(data.owed).sum(axis=2)) > 0  # S x T
+        flows = np.nonzero(loaned[fs, ft])[0]
+        draws, draw_of = np.unique(fs[flows] * len(data.years) + ft[flows], return_inverse=True)
+        n_aux = len(draws)
+        dcol = n_p + n_f + np.arange(n_aux, dtype=np.int64)
+        ds, dt_ = draws // len(data.years), draws % len(data.years)
+        zeros = np.zeros(n_aux)
+        add(
+            np.concatenate([draw_of, np.arange(n_aux)]),
+            np.concatenate([fcol[flows], dcol]),
+            np.concatenate([np.ones(len(flows)), -np.ones(n_aux)]),
+            zeros,
+            zeros,
+        )
         for coefficients, limits in ((data.service, data.service_limit), (data.owed, data.debt_limit)):
             for y, limit in enumerate(limits):
                 if not np.isfinite(limit):
                     continue
-                v = coefficients[fs, ft, y]
+                v = coefficients[ds, dt_, y]
                 hit = np.nonzero(v)[0]
                 add(
                     np.zeros(len(hit), dtype=np.int64),
-                    fcol[hit],
+                    dcol[hit],
                     v[hit],
                     np.array([-np.inf]),
                     np.array([limit / scale]),
@@ -204,22 +223,25 @@ def build(
             add(cover_rows, cover_cols, cover_vals, np.full(len(cover_caps), -np.inf), cover_caps)
 
     a = sparse.csr_array(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_rows, n_p + n_f)
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(n_rows, n_p + n_f + n_aux),
     )
-    lb = np.zeros(n_p + n_f)
-    ub = np.full(n_p + n_f, np.inf)
+    lb = np.zeros(n_p + n_f + n_aux)
+    ub = np.full(n_p + n_f + n_aux, np.inf)
     ub[:n_p] = data.allowed.astype(np.float64)
     lb[:n_p] = data.required.astype(np.float64)
-    integrality = np.zeros(n_p + n_f, dtype=np.int64)
-    c = np.zeros(n_p + n_f)
+    integrality = np.zeros(n_p + n_f + n_aux, dtype=np.int64)
+    c = np.zeros(n_p + n_f + n_aux)
     if fixed is None:
         integrality[:n_p] = 1
         c[:n_p] = -data.priority
     else:
         lb[:n_p] = ub[:n_p] = fixed.astype(np.float64)
         if preference is not None:
-            c[n_p:] = np.array([preference.get(k, 0.0) for k in data.kind])[fs]
-    return Model(c, a, np.concatenate(lower), np.concatenate(upper), lb, ub, integrality, fp, fs, ft, scale)
+            c[n_p : n_p + n_f] = np.array([preference.get(k, 0.0) for k in data.kind])[fs]
+    return Model(
+        c, a, np.concatenate(lower), np.concatenate(upper), lb, ub, integrality, fp, fs, ft, scale, n_aux
+    )
 
 
 def _cover_rows(
@@ -291,7 +313,7 @@ def solve(model: Model, *, time_limit: float, mip_gap: float) -> Solution:
         return Solution(int(result.status), str(result.message), None, None, np.nan)
     n = model.n_projects
     x = result.x[:n] > 0.5
-    f = np.clip(result.x[n:], 0.0, None) * model.scale
+    f = np.clip(result.x[n : n + len(model.fp)], 0.0, None) * model.scale
     f[f < _TOLERANCE * model.scale] = 0.0
     gap = getattr(result, "mip_gap", None)
     return Solution(int(result.status), str(result.message), x, f, float(gap) if gap is not None else 0.0)
@@ -302,6 +324,6 @@ def feasible(data: PortfolioData, *, relax: frozenset[str] = frozenset(), time_l
     model = build(data, relax=relax)
     zero = Model(
         np.zeros_like(model.c), model.a, model.lower, model.upper, model.lb, model.ub,
-        model.integrality, model.fp, model.fs, model.ft, model.scale,
+        model.integrality, model.fp, model.fs, model.ft, model.scale, model.n_aux,
     )  # fmt: skip
     return solve(zero, time_limit=time_limit, mip_gap=1.0).x is not None

@@ -36,7 +36,9 @@ def strategy_page(request: Request, db: DbSession, principal: CurrentPrincipal, 
             q: [i for i in items if i.quadrant == q and i.status != "rejected"] for q in strategy.QUADRANTS
         },
         "rejected": [i for i in items if i.status == "rejected"],
-        "suggestions": strategy.suggest_swot(db, principal, municipality, locale=locale),
+        "suggestions": strategy.suggest_swot(
+            db, principal, municipality, locale=locale, gettext=translator(locale).gettext
+        ),
         "tree": tree,
         "objectives": [child.goal for node in tree for child in node.children],
         "quadrants": strategy.QUADRANTS,
