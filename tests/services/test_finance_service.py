@@ -222,3 +222,27 @@ def test_imported_links_are_checked(session: Session, place: Any, tmp_path: Path
     assert frame.loc["P-03", "depends_on"] == ["P-01", "P-02"]
     assert frame.loc["P-01", "excludes"] == ["P-02"] and frame.loc["P-01", "need_ids"] == [need.id]
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_refused_judgements_store_nothing_and_a_new_plan_keeps_committed_debt(
+    session: Session, place: Any
+) -> None:
+    operator = system_principal()
+    cycle = [(a, b, 1.0) for i, a in enumerate(CRITERIA) for b in CRITERIA[i + 1 :]]
+    cycle[0], cycle[4], cycle[1] = ("population_served", "urgency", 9.0), ("urgency", "jobs", 9.0), (
+        "population_served", "jobs", 1 / 9,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="inconsistent"):
+        finance.set_ahp(session, operator, place, cycle)
+    assert finance.get_plan(session, operator, place) is None
+    finance.set_plan(
+        session, operator, place, first_year=2026, last_year=2027, revenue={2026: 1e8, 2027: 1e8},
+        debt_service_share=0.1, existing_service={2026: 2e6},
+    )  # fmt: skip
+    plan = finance.set_plan(
+        session, operator, place, first_year=2026, last_year=2028, revenue={y: 1e8 for y in (2026, 2027, 2028)},
+        debt_service_share=0.15,
+    )  # fmt: skip
+    assert plan.existing_service == {"2026": 2e6} and plan.last_year == 2028
+    rule = finance.debt_rule(plan)
+    assert rule is not None and rule.service_limit(2026) == pytest.approx(0.15 * 1e8 - 2e6)

@@ -142,8 +142,10 @@ def set_plan(
     plan.revenue = revenue_
     plan.debt_service_share = debt_service_share
     plan.max_debt_ratio = max_debt_ratio
-    plan.existing_service = _amounts(existing_service, "existing_service")
-    plan.existing_debt = _amounts(existing_debt, "existing_debt")
+    if existing_service is not None:  # None keeps what was stored
+        plan.existing_service = _amounts(existing_service, "existing_service")
+    if existing_debt is not None:
+        plan.existing_debt = _amounts(existing_debt, "existing_debt")
     session.flush()
     audit.record(
         session, principal, "update", "finance_plan", municipality_id=municipality.id,
@@ -274,8 +276,8 @@ def set_ahp(
     most from the weights it would give, so the committee knows which comparison to revisit.
     """
     require(principal, "write", municipality.id)
-    plan = _plan(session, municipality)
-    current = criteria_of(plan)
+    stored = session.scalar(select(FinancePlan).where(FinancePlan.municipality_id == municipality.id))
+    current = criteria_of(stored)
     names = list(current)
     outcome = _ahp(names, judgements)
     if not outcome.consistent:
@@ -290,6 +292,7 @@ def set_ahp(
             + detail
         )
     direction_of = {n: (directions or {}).get(n, current[n][1]) for n in names}
+    plan = _plan(session, municipality)
     plan.criteria = _check_criteria({n: (outcome.weights[n], direction_of[n]) for n in names})
     plan.ahp = {
         "judgements": [[a, b, float(v)] for a, b, v in judgements],
