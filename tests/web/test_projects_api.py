@@ -12,7 +12,6 @@ from typing import Any
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from hromada.data.demo_strategy import demo_strategy
 from hromada.db.engine import make_engine, make_session_factory, session_scope
@@ -27,7 +26,7 @@ JUDGEMENTS = [
 EMPTY = "UA05020000000033333"  # a municipality without projects, created by the test that needs it
 
 
-def _api(workspace: Workspace, who: str | None, method: str, path: str, **kwargs: Any) -> Response:
+def _api(workspace: Workspace, who: str | None, method: str, path: str, **kwargs: Any) -> Any:
     headers = {"Authorization": f"Bearer {workspace.tokens[who]}"} if who else {}
     client: TestClient = workspace.client(None)
     return client.request(method, f"/api/v1/municipalities/{path}", headers=headers, **kwargs)
