@@ -499,7 +499,7 @@ def rank_projects(
     return json_safe(result)
 
 
-def _portfolio_years(plan: Any, frame: pd.DataFrame) -> tuple[int, ...]:
+def portfolio_years(plan: Any, frame: pd.DataFrame) -> tuple[int, ...]:
     """The plan's years; without a plan, the years the candidate projects run (at most ten)."""
     if plan is not None:
         return finance.planning_years(plan)
@@ -562,7 +562,7 @@ def plan_portfolio(
     candidates = frame[frame["key"].isin(list(scores))].copy()
     if candidates.empty:
         raise ValidationError("No eligible project to fund: check the eligibility gates in the ranking.")
-    plan_years = tuple(int(y) for y in years) if years else _portfolio_years(plan, candidates)
+    plan_years = tuple(int(y) for y in years) if years else portfolio_years(plan, candidates)
     if not plan_years or list(plan_years) != list(range(plan_years[0], plan_years[-1] + 1)):
         raise ValidationError(f"the planning years must be consecutive; got {list(plan_years)!r}")
     first, last = plan_years[0], plan_years[-1]

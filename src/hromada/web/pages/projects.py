@@ -3,7 +3,6 @@ portfolio with funding mix, gap and debt check."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -26,20 +25,6 @@ SCALE: tuple[tuple[str, str], ...] = (
 router = APIRouter()
 
 
-def _default_span(records: list[dict[Hashable, Any]]) -> tuple[int, int]:
-    """Without a finance plan: the years the projects run, else the default horizon (range bounds)."""
-    starts = [
-        int(r["start_year"])
-        for r in records
-        if r.get("start_year") == r.get("start_year") and r.get("start_year")
-    ]
-    if not starts:
-        first, last = finance.default_years()
-        return first, last + 1
-    ends = [int(r["start_year"]) + int(r["duration_years"] or 1) - 1 for r in records if r.get("start_year")]
-    return min(starts), min(max(ends), min(starts) + 9) + 1
-
-
 @router.get("/municipalities/{code}/projects")
 def projects_page(
     request: Request, db: DbSession, principal: CurrentPrincipal, code: str, method: str = "topsis"
@@ -58,7 +43,9 @@ def projects_page(
         "figures": {},
     }
     plan = finance.get_plan(db, principal, municipality)
-    years = list(finance.planning_years(plan)) if plan is not None else list(range(*_default_span(records)))
+    years = (
+        list(projects.portfolio_years(plan, frame)) if not frame.empty else list(finance.planning_years(plan))
+    )
     revenue = {int(y): float(v) for y, v in (plan.revenue if plan is not None else {}).items()}
     criteria = list(finance.criteria_of(plan))
     judged = {
