@@ -246,3 +246,20 @@ def test_refused_judgements_store_nothing_and_a_new_plan_keeps_committed_debt(
     assert plan.existing_service == {"2026": 2e6} and plan.last_year == 2028
     rule = finance.debt_rule(plan)
     assert rule is not None and rule.service_limit(2026) == pytest.approx(0.15 * 1e8 - 2e6)
+
+
+def test_repayments_after_the_plan_are_checked_against_the_last_forecast(
+    session: Session, place: Any
+) -> None:
+    operator = system_principal()
+    plan = finance.set_plan(
+        session, operator, place, first_year=2026, last_year=2027, revenue={2026: 1e8, 2027: 1.2e8},
+        debt_service_share=0.1,
+    )  # fmt: skip
+    rule = finance.debt_rule(plan)
+    assert rule is not None
+    assert min(rule.revenue) == 2026 and max(rule.revenue) == 2027 + finance.REPAYMENT_YEARS
+    assert rule.revenue[2040] == 1.2e8 and rule.revenue[2026] == 1e8
+    assert finance.saaty_value("1/3") == pytest.approx(1 / 3) and finance.saaty_value(5) == 5
+    with pytest.raises(ValidationError, match="Saaty"):
+        finance.saaty_value("1/0")

@@ -3,12 +3,11 @@ the funding portfolio (with spreadsheet downloads) and the finance plan."""
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from hromada.api.deps import ApiPrincipal
 from hromada.api.schemas import ErrorOut
@@ -246,19 +245,9 @@ class CriterionIn(BaseModel):
 class JudgementIn(BaseModel):
     a: str
     b: str
-    value: float = Field(
+    value: float | str = Field(
         description='How many times ``a`` matters more than ``b`` on Saaty\'s 1-9 scale ("1/3" is accepted).'
     )
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _fraction(cls, value: Any) -> Any:
-        if isinstance(value, str) and "/" in value:
-            try:
-                return float(Fraction(value.strip()))
-            except (ValueError, ZeroDivisionError):
-                raise ValueError(f"a number or a fraction such as 1/3; got {value!r}") from None
-        return value
 
 
 class FinancePlanIn(BaseModel):
@@ -321,7 +310,7 @@ def get_finance_plan(db: DbSession, principal: ApiPrincipal, code: str) -> dict[
     return _plan_out(db, principal, municipality)
 
 
-def _judgements(items: list[JudgementIn]) -> list[tuple[str, str, float]]:
+def _judgements(items: list[JudgementIn]) -> list[tuple[str, str, float | str]]:
     return [(j.a, j.b, j.value) for j in items]
 
 

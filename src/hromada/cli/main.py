@@ -903,21 +903,24 @@ def projects_portfolio(
 
 def _judgements(path: Path) -> list[tuple[str, str, float]]:
     """Pairwise judgements from a table with columns a, b, value (a number or a fraction such as 1/3)."""
-    from fractions import Fraction
-
-    from hromada.errors import ImportIssue, ImportValidationError
+    from hromada.errors import ImportIssue, ImportValidationError, ValidationError
     from hromada.io.tables import read_table
+    from hromada.services.finance import saaty_value
 
     frame = read_table(path, required=("a", "b", "value"), text_columns=("a", "b", "value"))
     out: list[tuple[str, str, float]] = []
     issues: list[ImportIssue] = []
     for i, row in enumerate(frame.to_dict(orient="records")):
         try:
-            value = float(Fraction(str(row["value"]).strip()))
-        except (ValueError, ZeroDivisionError):
+            value = saaty_value(str(row["value"]))
+        except ValidationError:
             issues.append(
                 ImportIssue(
-                    path.name, i + 2, "value", "a number or a fraction such as 1/3", str(row["value"])
+                    path.name,
+                    i + 2,
+                    "value",
+                    "Saaty's scale 1/9 ... 9 (fractions such as 1/3)",
+                    str(row["value"]),
                 )
             )
             continue

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -31,6 +32,7 @@ __all__ = [
     "get_plan",
     "planning_years",
     "preview_ahp",
+    "saaty_value",
     "set_ahp",
     "set_criteria",
     "set_plan",
@@ -46,7 +48,8 @@ DEFAULT_CRITERIA: Mapping[str, tuple[float, str]] = {
 }
 DIRECTIONS = ("benefit", "cost")
 SAATY_SCALE = (1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9)
-_MAX_CR = 0.10  # Saaty's threshold for acceptable consistency
+_MAX_CR = 0.10
+REPAYMENT_YEARS = 30  # years after the plan in which debt service is checked  # Saaty's threshold for acceptable consistency
 
 
 def default_years(today: dt.date | None = None) -> tuple[int, int]:
@@ -160,6 +163,12 @@ def debt_rule(plan: FinancePlan | None) -> DebtRule | None:
     if plan is None or (plan.debt_service_share is None and plan.max_debt_ratio is None):
         return None
     revenue = {int(y): float(v) for y, v in plan.revenue.items() if float(v) > 0}
+    if revenue:
+        # loans are repaid long after the plan: years without a forecast keep the last one, so repayments
+        # falling in them are checked too (for REPAYMENT_YEARS after the plan)
+        last = max(revenue)
+        for year in range(last + 1, max(last, plan.last_year) + REPAYMENT_YEARS + 1):
+            revenue[year] = revenue[last]
     return DebtRule(
         revenue=revenue,
         max_share=plan.debt_service_share if plan.debt_service_share is not None else 1.0,
@@ -219,18 +228,26 @@ class AhpOutcome:
     worst: tuple[str, str, float, float] | None  # (a, b, judged, implied by the weights)
 
 
-def _ahp(criteria: Sequence[str], judgements: Sequence[tuple[str, str, float]]) -> AhpOutcome:
+def saaty_value(value: float | str, what: str = "judgement") -> float:
+    """A judgement on Saaty's 1-9 scale as a number: ``3``, ``"3"``, ``"1/3"`` or ``0.3333333``."""
+    try:
+        number = float(Fraction(value.strip())) if isinstance(value, str) else float(value)
+    except (ValueError, ZeroDivisionError):
+        number = math.nan
+    if not any(math.isclose(number, s, rel_tol=1e-6) for s in SAATY_SCALE):
+        raise ValidationError(
+            f"{what}: use Saaty's scale 1/9 ... 1 ... 9 (fractions such as 1/3); got {value!r}"
+        )
+    return number
+
+
+def _ahp(criteria: Sequence[str], judgements: Sequence[tuple[str, str, float | str]]) -> AhpOutcome:
     names = list(criteria)
     pairs: dict[tuple[Hashable, Hashable], float] = {}
     for a, b, value in judgements:
         if a not in names or b not in names or a == b:
             raise ValidationError(f"judgement {a!r} vs {b!r}: both must be different published criteria")
-        number = float(value)
-        if not any(math.isclose(number, s, rel_tol=1e-6) for s in SAATY_SCALE):
-            raise ValidationError(
-                f"judgement {a!r} vs {b!r}: use Saaty's scale 1/9 ... 1 ... 9; got {value!r}"
-            )
-        pairs[(a, b)] = number
+        pairs[(a, b)] = saaty_value(value, f"judgement {a!r} vs {b!r}")
     needed = len(names) * (len(names) - 1) // 2
     covered = {frozenset(k) for k in pairs}
     if len(covered) < needed:
@@ -256,7 +273,7 @@ def _ahp(criteria: Sequence[str], judgements: Sequence[tuple[str, str, float]]) 
     )
 
 
-def preview_ahp(criteria: Sequence[str], judgements: Sequence[tuple[str, str, float]]) -> AhpOutcome:
+def preview_ahp(criteria: Sequence[str], judgements: Sequence[tuple[str, str, float | str]]) -> AhpOutcome:
     """Weights and consistency of a set of judgements, without storing anything."""
     return _ahp(criteria, judgements)
 
@@ -265,7 +282,7 @@ def set_ahp(
     session: Session,
     principal: Principal,
     municipality: Municipality,
-    judgements: Sequence[tuple[str, str, float]],
+    judgements: Sequence[tuple[str, str, float | str]],
     *,
     directions: Mapping[str, str] | None = None,
 ) -> AhpOutcome:
@@ -295,7 +312,7 @@ def set_ahp(
     plan = _plan(session, municipality)
     plan.criteria = _check_criteria({n: (outcome.weights[n], direction_of[n]) for n in names})
     plan.ahp = {
-        "judgements": [[a, b, float(v)] for a, b, v in judgements],
+        "judgements": [[a, b, saaty_value(v)] for a, b, v in judgements],
         "consistency_ratio": outcome.consistency_ratio,
     }
     session.flush()

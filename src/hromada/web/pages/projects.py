@@ -3,7 +3,6 @@ portfolio with funding mix, gap and debt check."""
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request
@@ -54,7 +53,7 @@ def projects_page(
     context.update(
         plan=plan, years=years, revenue=revenue,
         revenue_years=list(range(years[0], years[-1] + 1)),
-        scale=[(value, label, float(Fraction(value))) for value, label in SCALE],
+        scale=[(value, label, finance.saaty_value(value)) for value, label in SCALE],
         pairs=[
             (a, b, judged.get((a, b), 1 / judged[(b, a)] if (b, a) in judged else 1.0))
             for i, a in enumerate(criteria) for b in criteria[i + 1 :]
@@ -108,16 +107,11 @@ async def projects_weights(
     """Publish criteria weights from the pairwise judgements of the AHP form."""
     municipality = profile.get_municipality(db, principal, code, action="write")
     form = await request.form()
-    judgements: list[tuple[str, str, float]] = []
+    judgements: list[tuple[str, str, float | str]] = []
     for name, raw in form.multi_items():
-        if not name.startswith("pair_") or "__" not in name:
-            continue
-        a, b = name[5:].split("__", 1)
-        try:
-            value = float(Fraction(str(raw)))
-        except (ValueError, ZeroDivisionError):
-            raise ValidationError(f"{a} vs {b}: choose a value on the 1-9 scale; got {raw!r}") from None
-        judgements.append((a, b, value))
+        if name.startswith("pair_") and "__" in name:
+            a, b = name[5:].split("__", 1)
+            judgements.append((a, b, str(raw)))
     finance.set_ahp(db, principal, municipality, judgements)
     db.commit()
     method = str(form.get("method") or "topsis")
@@ -153,11 +147,6 @@ async def projects_plan(request: Request, db: DbSession, principal: CurrentPrinc
             else:
                 revenue[int(name[8:])] = value
     share, ratio = number("debt_service_share", scale=0.01), number("max_debt_ratio", scale=0.01)
-    if (share is not None or ratio is not None) and revenue:
-        # repayments fall after the plan: later years keep the last forecast unless one is given
-        last_known = max(revenue)
-        for year in range(last_known + 1, int(last) + 31):
-            revenue.setdefault(year, revenue[last_known])
     finance.set_plan(
         db, principal, municipality, first_year=int(first), last_year=int(last), revenue=revenue,
         debt_service_share=share, max_debt_ratio=ratio,
