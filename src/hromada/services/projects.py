@@ -415,7 +415,6 @@ def export_oc4ids(
 # --------------------------------------------------------------------------------------------------------
 # Ranking and portfolio
 
-DEFAULT_CRITERIA = finance.DEFAULT_CRITERIA
 RANK_METHODS = ("topsis", "weighted_sum", "promethee_ii")
 PORTFOLIO_DOMAIN = "projects-portfolio"
 _SEED = 20220224
