@@ -13,19 +13,25 @@ BENCHMARKS = {
     "economy": "benchmarks.economy",
     "infrastructure": "benchmarks.infrastructure",
     "decide": "benchmarks.decide",
+    "portfolio-seeds": "benchmarks.portfolio_seeds",
 }
+LONG = {"portfolio-seeds"}  # run only when named (tens of minutes)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("names", nargs="*", help=f"benchmarks to run: {', '.join(BENCHMARKS)} (default: all)")
+    parser.add_argument(
+        "names",
+        nargs="*",
+        help=f"benchmarks to run: {', '.join(BENCHMARKS)} (default: all but {', '.join(sorted(LONG))})",
+    )
     args = parser.parse_args()
     unknown = sorted(set(args.names) - set(BENCHMARKS))
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
     pin_blas()
     print(f"machine: {machine()}")
-    for name in args.names or list(BENCHMARKS):
+    for name in args.names or [n for n in BENCHMARKS if n not in LONG]:
         module = importlib.import_module(BENCHMARKS[name])
         result = module.run()
         path = save(name, result)

@@ -171,8 +171,9 @@ def topsis_case(n: str, m: str, repeats: str) -> dict[str, Any]:
     }
 
 
-def portfolio_case(n_projects: str, seed: str, time_limit: str) -> dict[str, Any]:
-    """Solve the synthetic portfolio within `time_limit` seconds; report time, status, gap and the funding."""
+def portfolio_case(n_projects: str, seed: str, time_limit: str, mip_gap: str = "1e-6") -> dict[str, Any]:
+    """Solve the synthetic portfolio within `time_limit` seconds to the relative gap `mip_gap`; report time,
+    status, gap and the funding."""
     from hromada.analysis.decide import optimize_portfolio
 
     case = synthetic_portfolio(int(n_projects), int(seed))
@@ -185,6 +186,7 @@ def portfolio_case(n_projects: str, seed: str, time_limit: str) -> dict[str, Any
             exclusions=case["exclusions"],
             debt=case["debt"],
             time_limit=float(time_limit),
+            mip_gap=float(mip_gap),
         )
     used = result.cash_flow["used"].sum() / result.cash_flow["available"].sum()
     return {

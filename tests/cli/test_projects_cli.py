@@ -60,7 +60,7 @@ def test_rank_prints_the_ranking_and_the_gate_failures(place: Path) -> None:
     )
     assert f"Writtento{target}." in "".join(out.split())
     sheets = pd.read_excel(target, sheet_name=None)
-    assert list(sheets) == ["ranking", "criteria", "eligibility", "stability", "agreement", "about"]
+    assert list(sheets) == ["ranking", "criteria", "gates", "eligibility", "stability", "agreement", "about"]
     assert len(sheets["ranking"]) == 12 and sheets["eligibility"]["project"].tolist() == ["P-05"]
     top = sheets["ranking"].iloc[0]
     assert f"1 {top['key']}" in out  # the printed table starts with the same project
@@ -146,3 +146,34 @@ def test_plan_weights_and_portfolio(place: Path) -> None:
         assert f" {key} " in out
     code, out = run("projects", "portfolio", CODE, "--years", "2028-2026")
     assert code == 65 and "FIRST-LAST" in out
+
+
+def test_gates_are_shown_published_from_a_file_and_reset(place: Path) -> None:
+    code, out = run("projects", "gates", CODE)
+    assert code == 0, out
+    assert "Eligibility gates (default)" in out and "local co-financing at least 10%" in out
+
+    rules = place / "gates.csv"
+    pd.DataFrame(
+        [
+            {"name": "co-financing", "column": "cofinancing_share", "op": ">=", "value": "0.04", "message": ""},
+            {"name": "areas", "column": "location_status", "op": "not in", "value": "frontline;occupied",
+             "message": ""},
+        ]
+    ).to_csv(rules, index=False)  # fmt: skip
+    code, out = run("projects", "gates", CODE, "--rules", str(rules))
+    assert code == 0, out
+    assert "Eligibility gates (municipality)" in out and "local co-financing at least 4%" in out
+    assert "not in these areas: frontline, occupied" in out
+    code, out = run("projects", "rank", CODE, "--draws", "100")
+    assert code == 0 and "Ranking by topsis (13 eligible projects)" in out and "Not eligible" not in out
+
+    bad = place / "gates.json"
+    bad.write_text('[{"name": "x", "column": "cost", "op": "is true"}]', encoding="utf-8")
+    code, out = run("projects", "gates", CODE, "--rules", str(bad))
+    assert code == 65 and "gate 1 (x): cost takes" in out
+    code, out = run("projects", "gates", CODE)  # nothing stored by the bad file
+    assert "local co-financing at least 4%" in out
+
+    code, out = run("projects", "gates", CODE, "--reset")
+    assert code == 0 and "Eligibility gates (default)" in out

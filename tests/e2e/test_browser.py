@@ -311,6 +311,23 @@ def test_strategy_partners_and_projects_story(browser: object, live_server: str)
     page.locator("#ahp button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/projects\?method=topsis#ranking$"))
     assert page.locator("#ahp select").first.input_value() == "1/3"
+    # the eligibility gates: with no rule every active project is ranked; the reset brings the rules back
+    ranked = page.locator("#ranking-table tbody tr").count()
+    failing = page.locator("#ranking ul.small li").count()
+    assert failing > 0 and "Kofinanzierung" in page.locator("#gate-list").inner_text()
+    page.locator("#gates summary").click()
+    for box in page.locator("#gates input[type=checkbox][name^=gate_]").all():
+        box.uncheck()
+    page.locator("#gates button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r".*/projects#gates$"))
+    assert "Keine Regel" in page.locator("#gate-list").inner_text()
+    failed_keys = len(set(page.locator("#ranking ul.small li code").all_inner_texts()))
+    assert failed_keys == 0 and page.locator("#ranking-table tbody tr").count() > ranked
+    page.locator("#gates summary").click()
+    page.locator("#gates button[name=reset]").click()
+    page.wait_for_url(re.compile(r".*/projects#gates$"))
+    assert page.locator("#ranking-table tbody tr").count() == ranked
+    assert page.locator("#ranking ul.small li").count() == failing
     page.click("#portfolio button[type=submit]")
     page.wait_for_url(re.compile(r".*/projects\?method=topsis#portfolio$"))
     page.wait_for_function("document.querySelectorAll('#portfolio .chart .main-svg').length >= 2")

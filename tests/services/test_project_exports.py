@@ -28,9 +28,22 @@ RANKING: dict[str, Any] = {
     "weights_from": "ahp",
     "consistency_ratio": 0.031,
     "gates": [
-        {"name": "co-financing", "column": "cofinancing_share", "op": ">=", "value": 0.1},
-        {"name": "location", "column": "location_status", "op": "not in", "value": ["frontline", "occupied"]},
+        {
+            "name": "co-financing",
+            "column": "cofinancing_share",
+            "op": ">=",
+            "value": 0.1,
+            "description": "local co-financing at least 10%",
+        },
+        {
+            "name": "location",
+            "column": "location_status",
+            "op": "not in",
+            "value": ["frontline", "occupied"],
+            "description": "not in these areas: frontline, occupied",
+        },
     ],
+    "gates_from": "default",
     "failures": [
         {
             "project": "P-03",
@@ -188,7 +201,7 @@ def _about(table: pd.DataFrame) -> dict[str, Any]:
 
 def test_ranking_tables() -> None:
     tables = ranking_tables(RANKING)
-    assert list(tables) == ["ranking", "criteria", "eligibility", "stability", "agreement", "about"]
+    assert list(tables) == ["ranking", "criteria", "gates", "eligibility", "stability", "agreement", "about"]
     ranking = tables["ranking"]
     assert list(ranking.columns) == [
         "key",
@@ -212,7 +225,19 @@ def test_ranking_tables() -> None:
     about = _about(tables["about"])
     assert about["method"] == "topsis" and about["weights_from"] == "ahp"
     assert about["consistency_ratio"] == pytest.approx(0.031) and about["eligible_projects"] == 2
-    assert "location: location_status not in frontline, occupied" in about["gates"]
+    assert about["gates_from"] == "default"
+    gates = tables["gates"]
+    assert gates.columns.tolist() == ["name", "rule", "column", "op", "value"]
+    assert gates.values.tolist() == [
+        ["co-financing", "local co-financing at least 10%", "cofinancing_share", ">=", "0.1"],
+        [
+            "location",
+            "not in these areas: frontline, occupied",
+            "location_status",
+            "not in",
+            "frontline, occupied",
+        ],
+    ]
 
 
 def test_ranking_tables_without_enough_eligible_projects_keep_their_columns() -> None:
@@ -302,7 +327,7 @@ def test_xlsx_round_trips_with_a_sheet_per_table(tmp_path: Path) -> None:
     content, media_type, extension = export_bytes(ranking_tables(RANKING), "xlsx")
     assert media_type == MEDIA_TYPES["xlsx"] and extension == "xlsx"
     sheets = pd.read_excel(io.BytesIO(content), sheet_name=None)
-    assert list(sheets) == ["ranking", "criteria", "eligibility", "stability", "agreement", "about"]
+    assert list(sheets) == ["ranking", "criteria", "gates", "eligibility", "stability", "agreement", "about"]
     assert sheets["ranking"]["key"].tolist() == ["P-02", "P-01"]
 
 

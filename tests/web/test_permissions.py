@@ -50,6 +50,7 @@ SUCCESS = {
     ("POST", "/municipalities/{code}/projects/portfolio"): 303,
     ("POST", "/municipalities/{code}/projects/weights"): 303,
     ("POST", "/municipalities/{code}/projects/plan"): 303,
+    ("POST", "/municipalities/{code}/projects/gates"): 303,
     ("POST", "/municipalities/{code}/projects/{key}/stage"): 303,
     ("POST", "/municipalities/{code}/strategy/swot"): 303,
     ("POST", "/municipalities/{code}/strategy/swot/{item_id}"): 303,
@@ -120,6 +121,10 @@ PAYLOADS = {
         }
     },
     "/municipalities/{code}/projects/plan": {"data": {"first_year": "2026", "last_year": "2028"}},
+    "/municipalities/{code}/projects/gates": {
+        "data": {"gate_cofinancing": "1", "cofinancing_min": "10", "gate_strategy": "1"}
+    },
+    "/api/v1/municipalities/{code}/finance-plan/gates": {"json": {"gates": None}},
     "/municipalities/{code}/strategy/swot": {"data": {"quadrant": "threat", "text": "Power cuts"}},
     "/municipalities/{code}/strategy/swot/{item_id}": {"data": {"status": "accepted"}},
     "/municipalities/{code}/strategy/goals": lambda: {
@@ -228,6 +233,7 @@ MUNICIPALITY_ROUTES = [
     ("POST", "/municipalities/{code}/projects/{key}/stage", "write", False),
     ("POST", "/municipalities/{code}/projects/weights", "write", False),
     ("POST", "/municipalities/{code}/projects/plan", "write", False),
+    ("POST", "/municipalities/{code}/projects/gates", "write", False),
     ("GET", "/municipalities/{code}/projects/ranking.{fmt}", "read", False),
     ("GET", "/municipalities/{code}/projects/portfolio.{fmt}", "read", False),
     ("GET", "/api/v1/municipalities/{code}/strategy", "read", True),
@@ -243,6 +249,7 @@ MUNICIPALITY_ROUTES = [
     ("GET", "/api/v1/municipalities/{code}/finance-plan", "read", True),
     ("PUT", "/api/v1/municipalities/{code}/finance-plan", "write", True),
     ("POST", "/api/v1/municipalities/{code}/finance-plan/ahp", "write", True),
+    ("PUT", "/api/v1/municipalities/{code}/finance-plan/gates", "write", True),
 ]
 # Routes that list or serve everyone's own view, and public routes.
 NETWORK_ROUTES = [

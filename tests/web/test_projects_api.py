@@ -26,8 +26,16 @@ JUDGEMENTS = [
 EMPTY = "UA05020000000033333"  # a municipality without projects, created by the test that needs it
 
 
-def _api(workspace: Workspace, who: str | None, method: str, path: str, **kwargs: Any) -> Any:
+def _api(
+    workspace: Workspace,
+    who: str | None,
+    method: str,
+    path: str,
+    headers_extra: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> Any:
     headers = {"Authorization": f"Bearer {workspace.tokens[who]}"} if who else {}
+    headers.update(headers_extra or {})
     client: TestClient = workspace.client(None)
     return client.request(method, f"/api/v1/municipalities/{path}", headers=headers, **kwargs)
 
@@ -62,7 +70,7 @@ def test_a_viewer_reads_the_ranking_and_downloads_it(workspace: Workspace) -> No
     disposition = workbook.headers["content-disposition"]
     assert disposition == f'attachment; filename="hromada-{CODE_A}-ranking-promethee_ii.xlsx"'
     sheets = pd.read_excel(io.BytesIO(workbook.content), sheet_name=None)
-    assert list(sheets) == ["ranking", "criteria", "eligibility", "stability", "agreement", "about"]
+    assert list(sheets) == ["ranking", "criteria", "gates", "eligibility", "stability", "agreement", "about"]
     assert sheets["ranking"]["key"].tolist() == [row["key"] for row in ranking["ranking"]]
     assert sheets["criteria"]["criterion"].tolist() == CRITERIA
 
@@ -244,7 +252,72 @@ def test_the_endpoints_are_documented(workspace: Workspace) -> None:
     paths = spec["paths"]
     base = "/api/v1/municipalities/{code}"
     assert {"get", "put"} <= set(paths[f"{base}/finance-plan"])
+    assert "put" in paths[f"{base}/finance-plan/gates"]
+    params = {p["name"] for p in paths[f"{base}/strategy/swot-suggestions"]["get"]["parameters"]}
+    assert "locale" in params
     assert {"get", "post"} <= set(paths[f"{base}/projects/portfolio"])
     for name in ("ranking", "portfolio"):
         content = paths[f"{base}/projects/{name}.{{fmt}}"]["get"]["responses"]["200"]["content"]
         assert XLSX in content
+
+
+def test_eligibility_gates_are_published_and_explained_in_the_asked_language(workspace: Workspace) -> None:
+    rules = {
+        "gates": [
+            {"name": "co-financing", "column": "cofinancing_share", "op": ">=", "value": 0.25},
+            {
+                "name": "ready",
+                "column": "c:readiness",
+                "op": ">=",
+                "value": 0,
+                "message": "not ready: {value}",
+            },
+        ]
+    }
+    response = _api(workspace, "facilitator", "PUT", f"{CODE_B}/finance-plan/gates", json=rules)
+    assert response.status_code == 200, response.text
+    plan = response.json()
+    assert plan["gates_from"] == "municipality"
+    assert [g["description"] for g in plan["gates"]] == [
+        "local co-financing at least 25%",
+        "c:readiness >= 0",
+    ]
+    # the fixture's projects have 20 % co-financing: none passes, each says why in the asked language
+    english = _api(workspace, "viewer", "GET", f"{CODE_A}/projects/ranking", params={"draws": 100}).json()
+    assert english["gates_from"] == "default"  # A is untouched
+    ranking = _api(
+        workspace, "facilitator", "GET", f"{CODE_B}/projects/ranking", params={"draws": 100, "locale": "de"}
+    ).json()
+    assert ranking["ranking"] == [] and len(ranking["failures"]) == 3
+    assert {f["reason"] for f in ranking["failures"]} == {
+        "kommunale Kofinanzierung von 20 % liegt unter den geforderten 25 %"
+    }
+    ukrainian = _api(
+        workspace, "facilitator", "GET", f"{CODE_B}/projects/ranking",
+        params={"draws": 100}, headers_extra={"Accept-Language": "uk"},
+    )  # fmt: skip
+    assert "співфінансування" in ukrainian.json()["failures"][0]["reason"]
+
+    # a bad rule is refused naming it, and nothing is stored
+    bad = {"gates": [{"name": "areas", "column": "location_status", "op": "not in", "value": ["moon"]}]}
+    response = _api(workspace, "facilitator", "PUT", f"{CODE_B}/finance-plan/gates", json=bad)
+    assert response.status_code == 422 and "gate 1 (areas)" in response.json()["error"]["message"]
+    assert _api(workspace, "facilitator", "GET", f"{CODE_B}/finance-plan").json()["gates"] == plan["gates"]
+    # editors only; null returns to the default rules
+    response = _api(workspace, "viewer", "PUT", f"{CODE_A}/finance-plan/gates", json={"gates": []})
+    assert response.status_code == 403
+    response = _api(workspace, "facilitator", "PUT", f"{CODE_B}/finance-plan/gates", json={"gates": None})
+    assert response.status_code == 200 and response.json()["gates_from"] == "default"
+
+
+def test_swot_suggestions_are_written_in_the_asked_language(workspace: Workspace) -> None:
+    path = f"{CODE_A}/strategy/swot-suggestions"
+    english = _api(workspace, "viewer", "GET", path).json()
+    ukrainian = _api(workspace, "viewer", "GET", path, headers_extra={"Accept-Language": "uk"}).json()
+    german = _api(workspace, "viewer", "GET", path, params={"locale": "de"}).json()
+    assert english, "the fixture's analyses give suggestions"
+    for other in (ukrainian, german):
+        assert [s["quadrant"] for s in other] == [s["quadrant"] for s in english]
+        assert [s["evidence"] for s in other] == [s["evidence"] for s in english]
+        assert [s["text"] for s in other] != [s["text"] for s in english]
+    assert any(c in ukrainian[0]["text"] for c in "абвгдежзиклмнопрстуфхцчшщьюяіїє")

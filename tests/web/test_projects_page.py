@@ -100,3 +100,55 @@ def test_bad_plan_input_is_refused(workspace: Workspace) -> None:
         editor, f"{PAGE}/plan", {"first_year": "2026", "last_year": "2027", "debt_service_share": "ten"}
     )
     assert response.status_code == 422 and "debt_service_share" in response.text
+
+
+def test_eligibility_gates_form_changes_who_is_ranked(workspace: Workspace) -> None:
+    from hromada.data.demo_strategy import demo_strategy
+
+    pipeline = demo_strategy("UA63120000000011111", "Fixture", 30_000, "rear").projects.head(3)
+    costs = pipeline.set_index("key")["cost"].astype(float).sort_values()
+    limit = (costs.iloc[0] + costs.iloc[1]) / 2 / 1e6  # only the cheapest project stays under the limit
+    editor = workspace.client("editor")
+    html = editor.get(PAGE, headers=ENGLISH).text
+    gates = re.search(r'<ul id="gate-list">(.*?)</ul>', html, re.S)
+    assert gates and "local co-financing at least 10%" in gates.group(1)
+    assert "Cabinet of Ministers Resolutions" in html and "Not eligible" not in html
+    form = {
+        "gate_cofinancing": "1", "cofinancing_min": "15", "gate_location": "1",
+        "exclude_area": ["frontline", "occupied", "de-occupied"], "gate_cost": "1", "cost_max": f"{limit:.1f}",
+    }  # fmt: skip
+    assert _post(editor, f"{PAGE}/gates", form).status_code == 303  # type: ignore[arg-type]
+    html = editor.get(PAGE, headers=ENGLISH).text
+    gates = re.search(r'<ul id="gate-list">(.*?)</ul>', html, re.S)
+    assert gates is not None
+    listed = re.findall(r"<li>(.*?)</li>", gates.group(1))
+    assert listed == [
+        "local co-financing at least 15%",
+        "not in these areas: frontline, occupied, de-occupied",
+        f"cost at most {round(limit, 1):g} million UAH",
+    ]
+    assert "Rules published by the municipality." in html
+    assert 'name="gate_strategy" value="1" >' in html  # unchecked now
+    failing = re.search(r"<h3>Not eligible</h3>\s*<ul class=\"small\">(.*?)</ul>", html, re.S)
+    assert failing is not None
+    for key in costs.index[1:]:
+        assert f"<code>{key}</code>" in failing.group(1)
+    assert "is above the limit of" in failing.group(1)
+    ranked = re.search(r'id="ranking-table">(.*?)</table>', html, re.S)
+    assert ranked and f"<code>{costs.index[0]}</code>" in ranked.group(1)
+    assert f"<code>{costs.index[1]}</code>" not in ranked.group(1)
+    # in Ukrainian and German, rules and reasons are translated
+    uk = editor.get(PAGE, headers={"Accept-Language": "uk"}).text
+    assert "співфінансування" in uk and "перевищує" in uk
+    de = editor.get(PAGE, headers={"Accept-Language": "de"}).text
+    assert "Kofinanzierung" in de and "Millionen UAH" in de
+    # a threshold that is not a number is refused and nothing changes
+    bad = _post(editor, f"{PAGE}/gates", {"gate_cost": "1", "cost_max": "cheap"})
+    assert bad.status_code == 422 and "cost limit" in bad.text
+    assert f"cost at most {round(limit, 1):g} million UAH" in editor.get(PAGE, headers=ENGLISH).text
+    # the viewer sees the rules but no form; the reset returns to the default rules
+    viewer_html = workspace.client("viewer").get(PAGE, headers=ENGLISH).text
+    assert 'id="gate-list"' in viewer_html and f"{PAGE}/gates" not in viewer_html
+    assert _post(editor, f"{PAGE}/gates", {"reset": "1"}).status_code == 303
+    html = editor.get(PAGE, headers=ENGLISH).text
+    assert "Cabinet of Ministers Resolutions" in html and "Not eligible" not in html

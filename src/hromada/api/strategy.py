@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Header, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from hromada.api.deps import ApiPrincipal
 from hromada.api.schemas import ErrorOut
 from hromada.errors import NotFoundError, ValidationError
-from hromada.services import finance, partners, profile, project_exports, projects, strategy
+from hromada.services import eligibility, finance, partners, profile, project_exports, projects, strategy
 from hromada.services._json import json_safe
 from hromada.web.deps import DbSession
+from hromada.web.i18n import negotiate, translator
 
 router = APIRouter(tags=["strategy"])
 
@@ -24,6 +25,18 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut},
     422: {"model": ErrorOut},
 }
+
+
+Locale = Annotated[
+    Literal["uk", "en", "de"] | None,
+    Query(description="Language of the explanations; default: from Accept-Language, else English."),
+]
+AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
+
+
+def _gettext(locale: str | None, accept_language: str | None) -> Any:
+    """The translation function for the asked language (the ``locale`` parameter, else Accept-Language)."""
+    return translator(locale or negotiate(accept_language, default="en")).gettext
 
 
 def _node(node: strategy.GoalNode) -> dict[str, Any]:
@@ -69,10 +82,19 @@ def get_strategy(db: DbSession, principal: ApiPrincipal, code: str) -> dict[str,
 
 
 @router.get("/municipalities/{code}/strategy/swot-suggestions", responses=_ERRORS)
-def swot_suggestions(db: DbSession, principal: ApiPrincipal, code: str) -> list[dict[str, Any]]:
-    """SWOT items Hromada suggests from the stored analyses, each with its evidence (nothing stored)."""
+def swot_suggestions(
+    db: DbSession,
+    principal: ApiPrincipal,
+    code: str,
+    locale: Locale = None,
+    accept_language: AcceptLanguage = None,
+) -> list[dict[str, Any]]:
+    """SWOT items Hromada suggests from the stored analyses, each with its evidence (nothing stored), written
+    in the asked language."""
     municipality = profile.get_municipality(db, principal, code)
-    return json_safe(strategy.suggest_swot(db, principal, municipality))
+    gettext = _gettext(locale, accept_language)
+    chosen = locale or negotiate(accept_language, default="en")
+    return json_safe(strategy.suggest_swot(db, principal, municipality, locale=chosen, gettext=gettext))
 
 
 @router.get("/municipalities/{code}/partners", responses=_ERRORS)
@@ -139,13 +161,22 @@ def _attachment(tables: dict[str, Any], fmt: project_exports.ExportFormat, stem:
 
 @router.get("/municipalities/{code}/projects/ranking", responses=_ERRORS)
 def get_ranking(
-    db: DbSession, principal: ApiPrincipal, code: str, method: RankMethod = "topsis", draws: Draws = 2000
+    db: DbSession,
+    principal: ApiPrincipal,
+    code: str,
+    method: RankMethod = "topsis",
+    draws: Draws = 2000,
+    locale: Locale = None,
+    accept_language: AcceptLanguage = None,
 ) -> dict[str, Any]:
     """Gate, rank and stress-test the pipeline under the published criteria (nothing stored): the criteria and
-    weights, every failed gate with its reason, the ranking by ``method`` with the other methods' ranks,
-    their agreement, the rank stability under perturbed weights and the computation trace."""
+    weights, the published eligibility gates and every failed gate with its reason (in the asked language),
+    the ranking by ``method`` with the other methods' ranks, their agreement, the rank stability under
+    perturbed weights and the computation trace."""
     municipality = profile.get_municipality(db, principal, code)
-    return projects.rank_projects(db, principal, municipality, method=method, draws=draws)
+    return projects.rank_projects(
+        db, principal, municipality, method=method, draws=draws, gettext=_gettext(locale, accept_language)
+    )
 
 
 @router.get("/municipalities/{code}/projects/ranking.{fmt}", responses=_DOWNLOADS)
@@ -156,11 +187,15 @@ def download_ranking(
     fmt: project_exports.ExportFormat,
     method: RankMethod = "topsis",
     draws: Draws = 2000,
+    locale: Locale = None,
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """The ranking as a download: XLSX with the sheets ranking, criteria, eligibility, stability and about;
     CSV with the ranking table only."""
     municipality = profile.get_municipality(db, principal, code)
-    ranking = projects.rank_projects(db, principal, municipality, method=method, draws=draws)
+    ranking = projects.rank_projects(
+        db, principal, municipality, method=method, draws=draws, gettext=_gettext(locale, accept_language)
+    )
     return _attachment(
         project_exports.ranking_tables(ranking), fmt, f"hromada-{municipality.code}-ranking-{method}"
     )
@@ -270,6 +305,33 @@ class FinancePlanIn(BaseModel):
     )
 
 
+class GateIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="Short name, shown with every failure.")
+    column: str = Field(
+        description="The project column tested: "
+        + ", ".join(eligibility.GATE_COLUMNS)
+        + ", or a criterion score c:<criterion>."
+    )
+    op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not in", "is true", "is false"]
+    value: float | str | list[str] | None = Field(
+        default=None,
+        description="The threshold (a share 0-1 for cofinancing_share, UAH for cost); a list for in/not in; "
+        "nothing for is true/is false.",
+    )
+    message: str = Field(
+        default="",
+        max_length=300,
+        description="Optional reason shown on failure, a template with {value}, {required}, {project}; "
+        "default: a sentence in the asked language.",
+    )
+
+
+class GatesIn(BaseModel):
+    gates: list[GateIn] | None = Field(
+        description="The rules every project must pass; [] publishes none; null returns to the default rules."
+    )
+
+
 class AhpIn(BaseModel):
     judgements: list[JudgementIn] = Field(min_length=1)
     directions: dict[str, Literal["benefit", "cost"]] | None = None
@@ -297,6 +359,10 @@ def _plan_out(db: DbSession, principal: ApiPrincipal, municipality: Any) -> dict
             if plan is not None and plan.ahp
             else ("typed" if plan is not None and plan.criteria else "default"),
             "ahp": plan.ahp if plan is not None else None,
+            "gates": [
+                {**spec, "description": eligibility.describe(spec)} for spec in eligibility.gate_specs(plan)
+            ],
+            "gates_from": "default" if plan is None or plan.gates is None else "municipality",
             "updated_at": plan.updated_at if plan is not None else None,
         }
     )
@@ -336,6 +402,17 @@ def put_finance_plan(
         )
     if body.judgements is not None:
         finance.set_ahp(db, principal, municipality, _judgements(body.judgements))
+    db.commit()
+    return _plan_out(db, principal, municipality)
+
+
+@router.put("/municipalities/{code}/finance-plan/gates", responses=_ERRORS)
+def put_gates(db: DbSession, principal: ApiPrincipal, code: str, body: GatesIn) -> dict[str, Any]:
+    """Publish the eligibility gates (editors and admins); a bad rule is refused (422) naming it, and
+    nothing is stored. Answers with the whole finance plan."""
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    specs = None if body.gates is None else [g.model_dump() for g in body.gates]
+    eligibility.set_gates(db, principal, municipality, specs)
     db.commit()
     return _plan_out(db, principal, municipality)
 

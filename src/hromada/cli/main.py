@@ -1040,5 +1040,87 @@ def projects_plan(
     console.print("Borrowing rule: " + ("; ".join(limits) or "none (no debt check)") + ".")
 
 
+def _gate_rules(path: Path) -> list[dict[str, Any]]:
+    """Rules from JSON (a list of {name, column, op, value, message}) or CSV/XLSX with those columns (a list
+    value for in/not in separated by ;)."""
+    import json
+
+    from hromada.errors import ValidationError
+    from hromada.io.tables import read_table
+
+    if path.suffix.lower() == ".json":
+        try:
+            rules = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise ValidationError(f"{path.name}: not a readable JSON file ({error})") from None
+        if not isinstance(rules, list):
+            raise ValidationError(f"{path.name}: expected a JSON list of rules; got {type(rules).__name__}")
+        return rules
+    frame = read_table(
+        path, required=("name", "column", "op"), text_columns=("name", "column", "op", "value")
+    )
+    rules = []
+    for record in frame.to_dict(orient="records"):
+        raw = record.get("value")
+        text = "" if raw is None or raw != raw else str(raw).strip()
+        value: Any = text or None
+        if str(record["op"]).strip() in ("in", "not in"):
+            value = [v.strip() for v in text.split(";") if v.strip()]
+        message = record.get("message")
+        rules.append(
+            {"name": record["name"], "column": record["column"], "op": str(record["op"]).strip(),
+             "value": value, "message": "" if message is None or message != message else str(message)}
+        )  # fmt: skip
+    return rules
+
+
+@projects_app.command("gates")
+def projects_gates(
+    municipality: Annotated[str, typer.Argument(help="KATOTTG code.")],
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules",
+            dir_okay=False,
+            help="JSON list of {name, column, op, value, message}, or CSV/XLSX with those columns.",
+        ),
+    ] = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Return to the default rules.")] = False,
+) -> None:
+    """Show or publish the eligibility gates every project must pass to be ranked and funded.
+
+    Without options, prints the published rules. A bad rule is refused, naming it, and nothing is stored.
+    """
+    from hromada.services import eligibility, finance
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    settings = load_settings()
+    with user_errors():
+        if rules is not None and reset:
+            from hromada.errors import ValidationError
+
+            raise ValidationError("give either --rules or --reset, not both")
+        specs = _gate_rules(rules) if rules is not None else None
+        with database(settings) as session:
+            target = municipality_by_code(session, municipality)
+            operator = system_principal()
+            if rules is not None or reset:
+                eligibility.set_gates(session, operator, target, specs)
+            plan = finance.get_plan(session, operator, target)
+            published = eligibility.gate_specs(plan)
+            source = "default" if plan is None or plan.gates is None else "municipality"
+    console.print(f"Eligibility gates ({source}):")
+    for spec in published:
+        value = spec["value"]
+        if isinstance(value, list):
+            shown = "; ".join(map(str, value))
+        else:
+            shown = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+        test = " ".join(part for part in (spec["column"], spec["op"], shown) if part)
+        console.print(f"- {spec['name']}: {eligibility.describe(spec)} [{test}]", markup=False)
+    if not published:
+        console.print("No rule: every active project is ranked.")
+
+
 def main() -> None:
     app()

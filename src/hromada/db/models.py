@@ -706,6 +706,9 @@ class FinancePlan(Base):
         default=dict, comment="year -> committed service"
     )
     existing_debt: Mapped[dict[str, Any]] = mapped_column(default=dict, comment="year -> outstanding debt")
+    gates: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JSON, comment="eligibility rules [{name, column, op, value, message}]; None: the default rules"
+    )
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (CheckConstraint("last_year >= first_year", name="years_ordered"),)

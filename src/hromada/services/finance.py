@@ -29,6 +29,8 @@ __all__ = [
     "AhpOutcome",
     "criteria_of",
     "debt_rule",
+    "default_years",
+    "ensure_plan",
     "get_plan",
     "planning_years",
     "preview_ahp",
@@ -48,8 +50,8 @@ DEFAULT_CRITERIA: Mapping[str, tuple[float, str]] = {
 }
 DIRECTIONS = ("benefit", "cost")
 SAATY_SCALE = (1 / 9, 1 / 8, 1 / 7, 1 / 6, 1 / 5, 1 / 4, 1 / 3, 1 / 2, 1, 2, 3, 4, 5, 6, 7, 8, 9)
-_MAX_CR = 0.10
-REPAYMENT_YEARS = 30  # years after the plan in which debt service is checked  # Saaty's threshold for acceptable consistency
+_MAX_CR = 0.10  # Saaty's threshold for acceptable consistency
+REPAYMENT_YEARS = 30  # years after the plan in which debt service is checked
 
 
 def default_years(today: dt.date | None = None) -> tuple[int, int]:
@@ -64,7 +66,8 @@ def get_plan(session: Session, principal: Principal, municipality: Municipality)
     return session.scalar(select(FinancePlan).where(FinancePlan.municipality_id == municipality.id))
 
 
-def _plan(session: Session, municipality: Municipality) -> FinancePlan:
+def ensure_plan(session: Session, municipality: Municipality) -> FinancePlan:
+    """The municipality's plan, created with the default years when it has none (no permission check)."""
     plan = session.scalar(select(FinancePlan).where(FinancePlan.municipality_id == municipality.id))
     if plan is None:
         first, last = default_years()
@@ -140,7 +143,7 @@ def set_plan(
                 "a borrowing limit needs a positive revenue forecast for every planning year; missing "
                 + ", ".join(map(str, missing))
             )
-    plan = _plan(session, municipality)
+    plan = ensure_plan(session, municipality)
     plan.first_year, plan.last_year = first_year, last_year
     plan.revenue = revenue_
     plan.debt_service_share = debt_service_share
@@ -208,7 +211,7 @@ def set_criteria(
     """Publish criteria with typed-in weights (normalised to sum to 1); clears earlier AHP judgements."""
     require(principal, "write", municipality.id)
     spec = _check_criteria(criteria)
-    plan = _plan(session, municipality)
+    plan = ensure_plan(session, municipality)
     plan.criteria, plan.ahp = spec, None
     session.flush()
     audit.record(
@@ -309,7 +312,7 @@ def set_ahp(
             + detail
         )
     direction_of = {n: (directions or {}).get(n, current[n][1]) for n in names}
-    plan = _plan(session, municipality)
+    plan = ensure_plan(session, municipality)
     plan.criteria = _check_criteria({n: (outcome.weights[n], direction_of[n]) for n in names})
     plan.ahp = {
         "judgements": [[a, b, saaty_value(v)] for a, b, v in judgements],

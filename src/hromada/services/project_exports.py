@@ -45,6 +45,7 @@ _METHODS = ("topsis", "weighted_sum", "promethee_ii")
 _RANKING = ("key", "title", "rank", "score", *(f"{m}_rank" for m in _METHODS))
 _CRITERIA = ("criterion", "weight", "direction")
 _FAILURES = ("project", "gate", "reason")
+_GATES = ("name", "rule", "column", "op", "value")
 _STABILITY = (
     "key", "title", "base_rank", "base_score", "rank_mean", "rank_std", "rank_p5", "rank_p95", "p_first",
     "p_top_k",
@@ -103,21 +104,26 @@ def ranking_tables(ranking: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     -------
     dict
         ``ranking`` (key, title, rank and score by the chosen method, and the rank by each of the three
-        methods), ``criteria`` (criterion, weight, direction), ``eligibility`` (one row per gate a project
+        methods), ``criteria`` (criterion, weight, direction), ``gates`` (the published eligibility rules: name, the
+        rule in words, column, op, value), ``eligibility`` (one row per gate a project
         fails: project, gate, reason), ``stability`` (the rank distribution under perturbed weights, per
         eligible project), ``agreement`` (Kendall's tau-b and Spearman's rho between each pair of methods)
         and ``about`` (method, where the weights come from, the AHP consistency ratio, the
-        number of draws, the gates). Tables keep their columns when they have no rows.
+        number of draws, whether the gates are the default or the municipality's). Tables keep their columns when they have no rows.
     """
     rows = [{**row, **{f"{m}_rank": row.get(m) for m in _METHODS}} for row in ranking.get("ranking") or []]
     table = _frame(rows, _RANKING)[list(_RANKING)]
     titles = {str(r["key"]): r.get("title", "") for r in rows}
     stability = _frame(ranking.get("stability"), _STABILITY)
     stability["title"] = [titles.get(str(k), "") for k in stability["key"]]
-    gates = "; ".join(
-        " ".join([f"{g.get('name')}: {g.get('column')} {g.get('op')}", *_values(g.get("value"))])
-        for g in ranking.get("gates") or []
-    )
+    gates = _frame(
+        [
+            {"name": g.get("name"), "rule": g.get("description", ""), "column": g.get("column"),
+             "op": g.get("op"), "value": "; ".join(_values(g.get("value")))}
+            for g in ranking.get("gates") or []
+        ],
+        _GATES,
+    )  # fmt: skip
     about = _about(
         [
             ("method", ranking.get("method")),
@@ -126,12 +132,13 @@ def ranking_tables(ranking: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
             ("eligible_projects", len(ranking.get("eligible") or [])),
             ("draws", ranking.get("draws")),
             ("top_k_unchanged", ranking.get("top_k_unchanged")),
-            ("gates", gates),
+            ("gates_from", ranking.get("gates_from")),
         ]
     )
     return {
         "ranking": table,
         "criteria": _frame(ranking.get("criteria"), _CRITERIA),
+        "gates": gates[list(_GATES)],
         "eligibility": _frame(ranking.get("failures"), _FAILURES),
         "stability": stability,
         "agreement": _frame(ranking.get("agreement"), _AGREEMENT),

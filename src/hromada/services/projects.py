@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hromada.analysis.decide import (
-    DEFAULT_GATES,
     DebtRule,
-    apply_gates,
     optimize_portfolio,
     promethee_ii,
     rank_agreement,
@@ -34,9 +32,10 @@ from hromada.db.models import AnalysisRun, FundingSource, LedgerEntry, Municipal
 from hromada.errors import ImportIssue, ImportValidationError, NotFoundError, ValidationError
 from hromada.io.oc4ids import PROJECT_STATUSES, project_package
 from hromada.io.tables import read_table
-from hromada.services import audit, finance, runs
+from hromada.services import audit, eligibility, finance, runs
 from hromada.services._json import json_safe
 from hromada.services.access import Principal, require
+from hromada.services.eligibility import LOCATION_STATUSES
 
 __all__ = [
     "PROJECT_COLUMNS",
@@ -56,7 +55,6 @@ logger = logging.getLogger(__name__)
 
 STAGES = PROJECT_STATUSES
 SOURCE_KINDS = ("own_budget", "state_subvention", "regional_fund", "ifi_loan", "grant", "donor", "ppp")
-LOCATION_STATUSES = ("rear", "hosting-idp", "de-occupied", "frontline", "occupied")
 PROJECT_COLUMNS = (
     "key", "title", "description", "stage", "type", "sector", "cost", "currency", "cost_date", "start_year",
     "duration_years", "location", "location_status", "documents_ready", "strategy_aligned",
@@ -420,10 +418,6 @@ PORTFOLIO_DOMAIN = "projects-portfolio"
 _SEED = 20220224
 
 
-def _gate_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.rename(columns={"documents_ready": "design_ready"})
-
-
 def rank_projects(
     session: Session,
     principal: Principal,
@@ -432,10 +426,13 @@ def rank_projects(
     method: str = "topsis",
     criteria: Mapping[str, tuple[float, str]] | None = None,
     draws: int = 2000,
+    gettext: Callable[..., str] | None = None,
 ) -> dict[str, Any]:
     """Gate, rank and stress-test the pipeline (readers and up; nothing stored).
 
-    Returns the published criteria and weights, the eligibility of every project with the reasons it fails,
+    Returns the published criteria and weights, the published eligibility gates (the municipality's, or the
+    default ones) and the reasons every failing project fails them (in the interface language when
+    ``gettext`` is given),
     the ranking of the eligible ones by ``method`` with the full computation trace, the agreement between the
     three methods (Kendall and Spearman) and the rank stability under seeded weight perturbation.
     """
@@ -447,13 +444,14 @@ def rank_projects(
     if frame.empty:
         raise NotFoundError("This municipality has no projects yet; import them first.")
     active = frame[~frame["stage"].isin(["completed", "cancelled"])].reset_index(drop=True)
-    gates = apply_gates(_gate_frame(active), DEFAULT_GATES, id_column="key")
+    specs = eligibility.gate_specs(plan)
+    passed, failures = eligibility.check_projects(active, specs, gettext=gettext)
     missing = [c for c in spec if f"c:{c}" not in active.columns]
     if missing:
         raise ValidationError(
             f"every project needs a score for the criteria {', '.join(missing)} (columns c:<criterion>)"
         )
-    eligible = active[gates.eligible.to_numpy()].set_index("key")
+    eligible = active[passed.to_numpy()].set_index("key")
     matrix = eligible[[f"c:{c}" for c in spec]].rename(columns=lambda c: c[2:]).astype(float)
     criteria_frame = pd.DataFrame(
         {"weight": [w for w, _ in spec.values()], "direction": [d for _, d in spec.values()]},
@@ -466,12 +464,20 @@ def rank_projects(
         if plan is not None and plan.ahp and criteria is None
         else ("typed" if plan is not None and plan.criteria and criteria is None else "default"),
         "consistency_ratio": plan.ahp.get("consistency_ratio") if plan is not None and plan.ahp else None,
-        "gates": [{"name": g.name, "column": g.column, "op": g.op, "value": g.value} for g in DEFAULT_GATES],
-        "failures": gates.failures.to_dict(orient="records"),
+        "gates": [{**s, "description": eligibility.describe(s, gettext)} for s in specs],
+        "gates_from": "default" if plan is None or plan.gates is None else "municipality",
+        "failures": failures.to_dict(orient="records"),
         "eligible": [str(k) for k in eligible.index],
     }
-    if len(eligible) < 2:
-        result.update(ranking=[], agreement=[], stability=[])
+    if len(eligible) < 2:  # nothing to compare: a single eligible project comes first by every method
+        result.update(
+            ranking=[
+                {"key": str(key), "title": title, "rank": 1, "score": 1.0,
+                 **{m: 1 for m in RANK_METHODS}}
+                for key, title in eligible["title"].items()
+            ],
+            agreement=[], stability=[],
+        )  # fmt: skip
         return json_safe(result)
     rankings = {
         "topsis": topsis(matrix, criteria_frame),
@@ -665,10 +671,12 @@ def plan_portfolio(
         "ranking_method": method,
         "criteria": ranking["criteria"],
         "weights_from": ranking["weights_from"],
+        "gates": ranking["gates"],
+        "ineligible": ranking["failures"],
     }
     return runs.store(
         session, principal, municipality, domain=PORTFOLIO_DOMAIN, preset=method,
-        parameters={"years": list(plan_years), "criteria": ranking["criteria"],
+        parameters={"years": list(plan_years), "criteria": ranking["criteria"], "gates": ranking["gates"],
                     "debt_service_share": plan.debt_service_share if plan is not None else None,
                     "max_debt_ratio": plan.max_debt_ratio if plan is not None else None},
         results=results,

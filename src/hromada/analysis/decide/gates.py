@@ -217,7 +217,7 @@ def apply_gates(
         {g.name: _passes(g, projects[g.column]).to_numpy() for g in gates}, index=labels, dtype=bool
     )
     rows = []
-    for position in np.argwhere(~checks.to_numpy()):
+    for position in np.argwhere(~checks.to_numpy(dtype=bool)):
         i, j = int(position[0]), int(position[1])
         gate = gates[j]
         project = labels[i]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hromada.errors import NotFoundError, ValidationError
-from hromada.services import finance, profile, project_exports, projects
+from hromada.services import eligibility, finance, profile, project_exports, projects
 from hromada.web.deps import CurrentPrincipal, DbSession, locale_of, render
 from hromada.web.i18n import translator
 from hromada.web.strategy_charts import debt_figure, funding_figure, sensitivity_figure
@@ -50,6 +50,15 @@ def projects_page(
     judged = {
         (str(a), str(b)): float(v) for a, b, v in ((plan.ahp or {}).get("judgements", []) if plan else [])
     }
+    standard, custom = eligibility.split_standard(eligibility.gate_specs(plan))
+    context.update(
+        gates=[(spec, eligibility.describe(spec, tr.gettext)) for spec in eligibility.gate_specs(plan)],
+        gates_from="default" if plan is None or plan.gates is None else "municipality",
+        standard_gates=standard,
+        custom_gates=[(spec, eligibility.describe(spec, tr.gettext)) for spec in custom],
+        default_names={key: name for key, (name, _, _) in eligibility.STANDARD.items()},
+        areas=[(a, tr.gettext(eligibility.LOCATION_LABELS[a])) for a in eligibility.LOCATION_STATUSES],
+    )
     context.update(
         plan=plan, years=years, revenue=revenue,
         revenue_years=list(range(years[0], years[-1] + 1)),
@@ -60,7 +69,9 @@ def projects_page(
         ],
     )  # fmt: skip
     if records:
-        ranking = projects.rank_projects(db, principal, municipality, method=method, draws=1000)
+        ranking = projects.rank_projects(
+            db, principal, municipality, method=method, draws=1000, gettext=tr.gettext
+        )
         titles = {str(r["key"]): str(r["title"]) for r in records}
         context["ranking"] = ranking
         context["titles"] = titles
@@ -157,13 +168,61 @@ async def projects_plan(request: Request, db: DbSession, principal: CurrentPrinc
     return RedirectResponse(f"/municipalities/{code}/projects#plan", status_code=303)
 
 
+@router.post("/municipalities/{code}/projects/gates")
+async def projects_gates(request: Request, db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
+    """Publish the eligibility gates: the form's rules with their thresholds, plus the other rules kept."""
+    municipality = profile.get_municipality(db, principal, code, action="write")
+    form = await request.form()
+    if form.get("reset"):
+        eligibility.set_gates(db, principal, municipality, None)
+        db.commit()
+        return RedirectResponse(f"/municipalities/{code}/projects#gates", status_code=303)
+    standard, custom = eligibility.split_standard(
+        eligibility.gate_specs(finance.get_plan(db, principal, municipality))
+    )
+
+    def number(name: str, what: str) -> float:
+        raw = str(form.get(name) or "").strip().replace(",", ".")
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValidationError(f"{what}: give a number; got {raw!r}") from None
+
+    def value(key: str) -> object:
+        if key == "cofinancing":
+            return number("cofinancing_min", "local co-financing, percent") / 100
+        if key == "cost":
+            return number("cost_max", "cost limit, million UAH") * 1e6
+        if key == "location":
+            return [str(v) for v in form.getlist("exclude_area")]
+        return None
+
+    specs = [
+        eligibility.standard_spec(key, value(key), name=standard[key]["name"] if key in standard else None)
+        for key in eligibility.STANDARD
+        if form.get(f"gate_{key}")
+    ]
+    keep = set(map(str, form.getlist("keep")))
+    specs += [spec for spec in custom if spec["name"] in keep]
+    eligibility.set_gates(db, principal, municipality, specs)
+    db.commit()
+    return RedirectResponse(f"/municipalities/{code}/projects#gates", status_code=303)
+
+
 @router.get("/municipalities/{code}/projects/ranking.{fmt}")
 def projects_ranking_download(
-    db: DbSession, principal: CurrentPrincipal, code: str, fmt: Literal["csv", "xlsx"], method: str = "topsis"
+    request: Request,
+    db: DbSession,
+    principal: CurrentPrincipal,
+    code: str,
+    fmt: Literal["csv", "xlsx"],
+    method: str = "topsis",
 ) -> Response:
     """The ranking, criteria, eligibility and stability as a spreadsheet."""
     municipality = profile.get_municipality(db, principal, code)
-    ranking = projects.rank_projects(db, principal, municipality, method=method, draws=1000)
+    ranking = projects.rank_projects(
+        db, principal, municipality, method=method, draws=1000, gettext=translator(locale_of(request)).gettext
+    )
     content, media_type, extension = project_exports.export_bytes(
         project_exports.ranking_tables(ranking), fmt
     )
