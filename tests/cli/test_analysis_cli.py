@@ -135,6 +135,9 @@ def test_strategy_and_projects_commands_on_the_demo(env: Path) -> None:
     assert code == 0 and "Vision" in out and "G1" in out and "no measure" in out
     code, out = run("strategy", "suggest", str(municipality))
     assert code == 0 and "SWOT suggestions" in out
+    code, ukrainian = run("strategy", "suggest", str(municipality), "--locale", "uk")
+    assert code == 0 and ukrainian != out
+    assert sum("а" <= c <= "я" or c in "іїєґ" for c in ukrainian) > 100  # the texts are in Ukrainian
     target = env / "oc4ids.json"
     code, out = run("projects", "oc4ids", str(municipality), str(target))
     assert code == 0, out

@@ -177,3 +177,11 @@ def test_gates_are_shown_published_from_a_file_and_reset(place: Path) -> None:
 
     code, out = run("projects", "gates", CODE, "--reset")
     assert code == 0 and "Eligibility gates (default)" in out
+
+
+def test_rank_explains_the_gate_failures_in_the_asked_language(place: Path) -> None:
+    code, out = run("projects", "rank", CODE, "--draws", "100", "--locale", "uk")
+    assert code == 0, out
+    assert "місцеве співфінансування 5 % нижче за потрібні 10 %" in out
+    code, out = run("projects", "rank", CODE, "--draws", "100", "--locale", "fr")
+    assert code == 2

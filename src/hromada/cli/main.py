@@ -637,16 +637,26 @@ def strategy_show(municipality: Annotated[str, typer.Argument(help="KATOTTG code
                     console.print(f"    KPI {kpi.name}: {'SMART' if not flags else '; '.join(flags)}")
 
 
+LocaleOption = Annotated[
+    Literal["en", "uk", "de"], typer.Option("--locale", help="Language of the texts: en, uk or de.")
+]
+
+
 @strategy_app.command("suggest")
-def strategy_suggest(municipality: Annotated[str, typer.Argument(help="KATOTTG code.")]) -> None:
+def strategy_suggest(
+    municipality: Annotated[str, typer.Argument(help="KATOTTG code.")], locale: LocaleOption = "en"
+) -> None:
     """SWOT items suggested from the stored analyses, with their evidence."""
     from hromada.services import strategy
     from hromada.services.demo import municipality_by_code, system_principal
+    from hromada.web.i18n import translator
 
     settings = load_settings()
     with user_errors(), database(settings) as session:
         target = municipality_by_code(session, municipality)
-        suggestions = strategy.suggest_swot(session, system_principal(), target)
+        suggestions = strategy.suggest_swot(
+            session, system_principal(), target, locale=locale, gettext=translator(locale).gettext
+        )
     table = Table("quadrant", "suggestion", "evidence", title="SWOT suggestions")
     for item in suggestions:
         table.add_row(
@@ -769,17 +779,22 @@ def projects_rank(
         ),
     ] = None,
     draws: Annotated[int, typer.Option("--draws", min=100, max=20000, help="Weight perturbations.")] = 2000,
+    locale: LocaleOption = "en",
 ) -> None:
     """Gate and rank the pipeline under the published criteria; list the gate failures (nothing stored)."""
     from hromada.services import project_exports, projects
     from hromada.services.demo import municipality_by_code, system_principal
+    from hromada.web.i18n import translator
 
     settings = load_settings()
     with user_errors():
         fmt = _export_path(output)
         with database(settings) as session:
             target = municipality_by_code(session, municipality)
-            ranking = projects.rank_projects(session, system_principal(), target, method=method, draws=draws)
+            ranking = projects.rank_projects(
+                session, system_principal(), target, method=method, draws=draws,
+                gettext=translator(locale).gettext,
+            )  # fmt: skip
     cr = ranking["consistency_ratio"]
     published = ", ".join(
         "{} {:.2f} ({})".format(c["criterion"], c["weight"], c["direction"]) for c in ranking["criteria"]
