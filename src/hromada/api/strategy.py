@@ -3,6 +3,7 @@ the funding portfolio (with spreadsheet downloads) and the finance plan."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query
@@ -34,9 +35,14 @@ Locale = Annotated[
 AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
 
 
-def _gettext(locale: str | None, accept_language: str | None) -> Any:
-    """The translation function for the asked language (the ``locale`` parameter, else Accept-Language)."""
-    return translator(locale or negotiate(accept_language, default="en")).gettext
+def _locale(locale: str | None, accept_language: str | None) -> str:
+    """The asked language: the ``locale`` parameter, else Accept-Language, else English."""
+    return locale or negotiate(accept_language, default="en")
+
+
+def _gettext(locale: str | None, accept_language: str | None) -> Callable[..., str]:
+    """The translation function for the asked language."""
+    return translator(_locale(locale, accept_language)).gettext
 
 
 def _node(node: strategy.GoalNode) -> dict[str, Any]:
@@ -92,9 +98,10 @@ def swot_suggestions(
     """SWOT items Hromada suggests from the stored analyses, each with its evidence (nothing stored), written
     in the asked language."""
     municipality = profile.get_municipality(db, principal, code)
-    gettext = _gettext(locale, accept_language)
-    chosen = locale or negotiate(accept_language, default="en")
-    return json_safe(strategy.suggest_swot(db, principal, municipality, locale=chosen, gettext=gettext))
+    chosen = _locale(locale, accept_language)
+    return json_safe(
+        strategy.suggest_swot(db, principal, municipality, locale=chosen, gettext=translator(chosen).gettext)
+    )
 
 
 @router.get("/municipalities/{code}/partners", responses=_ERRORS)

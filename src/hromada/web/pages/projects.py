@@ -50,9 +50,10 @@ def projects_page(
     judged = {
         (str(a), str(b)): float(v) for a, b, v in ((plan.ahp or {}).get("judgements", []) if plan else [])
     }
-    standard, custom = eligibility.split_standard(eligibility.gate_specs(plan))
+    specs = eligibility.gate_specs(plan)
+    standard, custom = eligibility.split_standard(specs)
     context.update(
-        gates=[(spec, eligibility.describe(spec, tr.gettext)) for spec in eligibility.gate_specs(plan)],
+        gates=[(spec, eligibility.describe(spec, tr.gettext)) for spec in specs],
         gates_from="default" if plan is None or plan.gates is None else "municipality",
         standard_gates=standard,
         custom_gates=[(spec, eligibility.describe(spec, tr.gettext)) for spec in custom],
@@ -130,6 +131,22 @@ async def projects_weights(
     return RedirectResponse(f"/municipalities/{code}/projects?method={method}#ranking", status_code=303)
 
 
+def _form_number(
+    form: Any, name: str, *, scale: float = 1.0, label: str = "", required: bool = False
+) -> float | None:
+    """A form field as a number times ``scale`` (a decimal comma is accepted); None when left empty."""
+    raw = str(form.get(name) or "").strip().replace(",", ".")
+    what = label or f"`{name}`"
+    if not raw:
+        if required:
+            raise ValidationError(f"{what}: give a number")
+        return None
+    try:
+        return float(raw) * scale
+    except ValueError:
+        raise ValidationError(f"{what} must be a number; got {raw!r}") from None
+
+
 @router.post("/municipalities/{code}/projects/plan")
 async def projects_plan(request: Request, db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
     """Save the planning years, the borrowing limits and the revenue forecast."""
@@ -137,13 +154,7 @@ async def projects_plan(request: Request, db: DbSession, principal: CurrentPrinc
     form = await request.form()
 
     def number(name: str, *, scale: float = 1.0) -> float | None:
-        raw = str(form.get(name) or "").strip().replace(",", ".")
-        if not raw:
-            return None
-        try:
-            return float(raw) * scale
-        except ValueError:
-            raise ValidationError(f"`{name}` must be a number; got {raw!r}") from None
+        return _form_number(form, name, scale=scale)
 
     first, last = number("first_year"), number("last_year")
     if first is None or last is None:
@@ -181,18 +192,13 @@ async def projects_gates(request: Request, db: DbSession, principal: CurrentPrin
         eligibility.gate_specs(finance.get_plan(db, principal, municipality))
     )
 
-    def number(name: str, what: str) -> float:
-        raw = str(form.get(name) or "").strip().replace(",", ".")
-        try:
-            return float(raw)
-        except ValueError:
-            raise ValidationError(f"{what}: give a number; got {raw!r}") from None
-
     def value(key: str) -> object:
         if key == "cofinancing":
-            return number("cofinancing_min", "local co-financing, percent") / 100
+            return _form_number(
+                form, "cofinancing_min", scale=0.01, label="local co-financing, percent", required=True
+            )
         if key == "cost":
-            return number("cost_max", "cost limit, million UAH") * 1e6
+            return _form_number(form, "cost_max", scale=1e6, label="cost limit, million UAH", required=True)
         if key == "location":
             return [str(v) for v in form.getlist("exclude_area")]
         return None
