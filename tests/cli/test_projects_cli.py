@@ -134,7 +134,7 @@ def test_plan_weights_and_portfolio(place: Path) -> None:
     workbook = place / "portfolio.xlsx"
     code, out = run("projects", "portfolio", CODE, "--years", "2026-2028", "--output", str(workbook))
     assert code == 0, out
-    assert "optimal, 2026-2028, priorities by topsis (weights from ahp)" in out
+    assert "optimal (proven), 2026-2028, priorities by topsis (weights from ahp)" in out
     assert "Funded:" in out and "Funding gap" in out
     assert "Debt check: within the limits; worst year" in out and "(limit 10%)" in out
     sheets = pd.read_excel(workbook, sheet_name=None)
@@ -146,6 +146,11 @@ def test_plan_weights_and_portfolio(place: Path) -> None:
         assert f" {key} " in out
     code, out = run("projects", "portfolio", CODE, "--years", "2028-2026")
     assert code == 65 and "FIRST-LAST" in out
+    # in Ukrainian: the status and the reasons of the projects left out
+    code, out = run("projects", "portfolio", CODE, "--years", "2026-2028", "--locale", "uk")
+    assert code == 0, out
+    assert "оптимальний (доведено), 2026-2028" in out
+    assert "outranked" not in out and "excludes" not in out
 
 
 def test_gates_are_shown_published_from_a_file_and_reset(place: Path) -> None:

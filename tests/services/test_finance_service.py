@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from hromada.data.demo_strategy import demo_strategy
 from hromada.db.models import LedgerEntry, Project
 from hromada.errors import ImportValidationError, ValidationError
-from hromada.services import finance, projects
+from hromada.services import finance, portfolio_text, projects
 from hromada.services.demo import system_principal
 from hromada.services.profile import MunicipalityInput, create_municipality
+from hromada.web.i18n import translator
 
 CODE = "UA63120000000012345"
 CRITERIA = ["population_served", "urgency", "jobs", "readiness", "cost_per_person"]
@@ -164,6 +165,17 @@ def test_dependencies_alternatives_and_planning_years(session: Session, place: A
     assert ["P-06", "P-13"] in results["exclusions"]
     assert results["years"] == [2026, 2027, 2028]
     assert results["funding_gap"] == pytest.approx(sum(row["cost"] for row in results["gap"]))
+    # every reason is kept as data too, and worded from it in the interface language
+    why = {row["project_id"]: row["why"] for row in results["gap"]}
+    assert why["P-07"] == {"code": "needs_unfundable", "projects": ["P-01"]}
+    assert why["P-12"] == {"code": "runs_past", "until": 2029, "first": 2026, "last": 2028}
+    assert all(portfolio_text.reason_text(row["why"]) == row["reason"] for row in results["gap"]
+               if row["why"]["code"] in ("needs_unfundable", "runs_past"))  # fmt: skip
+    _, gap_uk, _ = portfolio_text.worded(results, translator("uk").gettext)
+    worded = {row["project_id"]: row["reason"] for row in gap_uk}
+    assert worded["P-12"] == "триває до 2029, після років плану 2026–2028"
+    assert worded["P-07"] == "потребує проєктів P-01, які не можна профінансувати в цьому плані"
+    assert all("why" not in row for row in gap_uk) and results["notices"] == []
 
 
 def test_dependency_is_a_constraint_when_both_are_eligible(session: Session, place: Any) -> None:

@@ -105,6 +105,22 @@ def test_editors_run_the_portfolio_and_readers_download_it(workspace: Workspace)
     assert latest.status_code == 200
     results = latest.json()["results"]
     assert latest.json()["id"] >= second["id"] and results["selected"]
+    assert results["status_label"] == "optimal (proven)" and results["notices"] == []
+    # the reasons in the asked language, the same reasons as data beside them
+    german = _api(workspace, "viewer", "GET", f"{CODE_A}/projects/portfolio?locale=de").json()["results"]
+    assert german["status_label"] == "optimal (bewiesen)"
+    assert [r["why"] for r in german["gap"]] == [r["why"] for r in results["gap"]]
+    # a plan from 2027 moves the 2026 projects into it: the note in Ukrainian, and as data
+    moved = _api(
+        workspace, "editor", "POST", f"{CODE_A}/projects/portfolio?locale=uk", json={"years": [2027, 2028]}
+    )
+    assert moved.status_code == 201, moved.text
+    notes = [r for r in moved.json()["results"]["selected"] if "note_why" in r]
+    assert notes and all(r["note_why"]["code"] == "moved_start" for r in notes)
+    assert all(r["note"].startswith("початок планувався у ") for r in notes)
+    assert moved.json()["results"]["status_label"] == "оптимальний (доведено)"
+    latest = _api(workspace, "viewer", "GET", f"{CODE_A}/projects/portfolio")
+    results = latest.json()["results"]
     workbook = _api(workspace, "viewer", "GET", f"{CODE_A}/projects/portfolio.xlsx")
     assert workbook.status_code == 200 and workbook.headers["content-type"] == XLSX
     assert f'filename="hromada-{CODE_A}-portfolio.xlsx"' in workbook.headers["content-disposition"]

@@ -66,7 +66,9 @@ def test_plan_portfolio_debt_check_and_downloads(workspace: Workspace) -> None:
     assert 'name="revenue_2027" step="0.01" min="0" value="125.0"' in html
     assert _post(editor, f"{PAGE}/portfolio", {"method": "topsis"}).status_code == 303
     html = editor.get(PAGE, headers=ENGLISH).text
-    assert re.search(r'id="portfolio-status">optimal<', html)
+    assert re.search(r'id="portfolio-status" data-status="optimal">optimal \(proven\)<', html)
+    uk = editor.get(PAGE, headers={"Accept-Language": "uk"}).text
+    assert 'data-status="optimal">оптимальний (доведено)<' in uk
     check = re.search(r'<p id="debt-check">(.*?)</p>', html, re.S)
     assert check and check.group(1).startswith("✓") and "(limit 10.0 %)" in check.group(1)
     assert 'id="figure-debt"' in html and 'id="funded"' in html and 'id="cash-flow"' in html
@@ -90,6 +92,20 @@ def test_plan_portfolio_debt_check_and_downloads(workspace: Workspace) -> None:
     page = viewer.get(PAGE, headers=ENGLISH).text
     assert 'action="/municipalities/' + CODE_A + '/projects/plan"' not in page and 'id="ahp"' not in page
     assert viewer.get(f"{PAGE}/portfolio.csv").status_code == 200
+
+    # a plan from 2027 moves the projects planned for 2026 into it; the note says so in each language
+    plan = {**plan, "first_year": "2027", "last_year": "2028"}
+    assert _post(editor, f"{PAGE}/plan", plan).status_code == 303
+    response = _post(editor, f"{PAGE}/portfolio", {"method": "topsis"})
+    assert response.status_code == 303, response.text[-3000:]
+    for language, note in (
+        ("uk", "початок планувався у 2026; вартість розподілено з 2027"),
+        ("de", "Beginn war 2026 geplant; die Kosten sind ab 2027 eingeplant"),
+        ("en", "planned to start in 2026; its cost is scheduled from 2027"),
+    ):
+        html = editor.get(PAGE, headers={"Accept-Language": language}).text
+        funded = html.split('id="funded"')[1].split("</table>")[0]
+        assert note in funded, language
 
 
 def test_bad_plan_input_is_refused(workspace: Workspace) -> None:

@@ -13,7 +13,16 @@ from pydantic import BaseModel, Field
 from hromada.api.deps import ApiPrincipal
 from hromada.api.schemas import ErrorOut
 from hromada.errors import NotFoundError, ValidationError
-from hromada.services import eligibility, finance, partners, profile, project_exports, projects, strategy
+from hromada.services import (
+    eligibility,
+    finance,
+    partners,
+    portfolio_text,
+    profile,
+    project_exports,
+    projects,
+    strategy,
+)
 from hromada.services._json import json_safe
 from hromada.web.deps import DbSession
 from hromada.web.i18n import negotiate, translator
@@ -232,17 +241,38 @@ def run_portfolio(
     principal: ApiPrincipal,
     code: str,
     body: Annotated[PortfolioIn | None, Body()] = None,
+    locale: Locale = None,
+    accept_language: AcceptLanguage = None,
 ) -> dict[str, Any]:
     """Choose and fund the eligible projects from the sources within the borrowing rule (editors and admins);
     stored. The results hold the funded projects with their funding mix, the money by source and year, the
-    unfunded projects with the reason, the debt check and the solver's explanation."""
+    unfunded projects with the reason (``reason`` in the asked language, ``why`` as data), the debt check
+    and the solver's explanation (``explanation`` in the asked language, ``notices`` as data)."""
     municipality = profile.get_municipality(db, principal, code, action="write")
     spec = body or PortfolioIn()
     row = projects.plan_portfolio(
         db, principal, municipality, method=spec.method, years=spec.years, time_limit=spec.time_limit
     )
     db.commit()
-    return _run(row)
+    return _portfolio_run(row, _gettext(locale, accept_language))
+
+
+def _portfolio_run(row: Any, gettext: Callable[..., str]) -> dict[str, Any]:
+    """A stored portfolio with its reasons, notes, explanation and status worded in the asked language."""
+    out = _run(row)
+    results = dict(out["results"])
+    selected, gap, explanation = portfolio_text.worded(results, gettext)
+    for worded, stored in zip(selected, results.get("selected") or [], strict=True):
+        if "note_why" in stored:
+            worded["note_why"] = stored["note_why"]
+    for worded, stored in zip(gap, results.get("gap") or [], strict=True):
+        if "why" in stored:
+            worded["why"] = stored["why"]
+    results.update(
+        selected=selected, gap=gap, explanation=explanation,
+        status_label=portfolio_text.status_label(str(results.get("status")), gettext),
+    )  # fmt: skip
+    return {**out, "results": results}
 
 
 def _latest_portfolio(db: DbSession, principal: ApiPrincipal, code: str) -> Any:
@@ -257,20 +287,33 @@ def _latest_portfolio(db: DbSession, principal: ApiPrincipal, code: str) -> Any:
 
 
 @router.get("/municipalities/{code}/projects/portfolio", responses=_ERRORS)
-def get_portfolio(db: DbSession, principal: ApiPrincipal, code: str) -> dict[str, Any]:
-    """The latest stored funding portfolio."""
-    return _run(_latest_portfolio(db, principal, code))
+def get_portfolio(
+    db: DbSession,
+    principal: ApiPrincipal,
+    code: str,
+    locale: Locale = None,
+    accept_language: AcceptLanguage = None,
+) -> dict[str, Any]:
+    """The latest stored funding portfolio, its reasons and explanation in the asked language (``locale``,
+    else Accept-Language, else English); ``why`` and ``notices`` hold the same as data."""
+    return _portfolio_run(_latest_portfolio(db, principal, code), _gettext(locale, accept_language))
 
 
 @router.get("/municipalities/{code}/projects/portfolio.{fmt}", responses=_DOWNLOADS)
 def download_portfolio(
-    db: DbSession, principal: ApiPrincipal, code: str, fmt: project_exports.ExportFormat
+    db: DbSession,
+    principal: ApiPrincipal,
+    code: str,
+    fmt: project_exports.ExportFormat,
+    locale: Locale = None,
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """The latest funding portfolio as a download: XLSX with the sheets selected, funding, cash_flow, gap,
-    debt_service and about; CSV with the selected projects only."""
+    debt_service and about; CSV with the selected projects only. Reasons in the asked language."""
     row = _latest_portfolio(db, principal, code)
     stem = f"hromada-{code}-portfolio"
-    return _attachment(project_exports.portfolio_tables(row.results), fmt, stem)
+    tables = project_exports.portfolio_tables(row.results, _gettext(locale, accept_language))
+    return _attachment(tables, fmt, stem)
 
 
 # ------------------------------------------------------------------------------------------ finance plan

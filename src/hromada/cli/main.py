@@ -848,10 +848,12 @@ def projects_portfolio(
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=1, max=600, help="Solver time limit in seconds.")
     ] = 30.0,
+    locale: LocaleOption = "en",
 ) -> None:
     """Choose and fund the eligible projects from the sources within the borrowing rule; stored."""
-    from hromada.services import project_exports, projects
+    from hromada.services import portfolio_text, project_exports, projects
     from hromada.services.demo import municipality_by_code, system_principal
+    from hromada.web.i18n import translator
 
     settings = load_settings()
     with user_errors():
@@ -863,17 +865,19 @@ def projects_portfolio(
                 session, system_principal(), target, method=method, years=plan_years, time_limit=time_limit
             )
             run_id, results = run.id, dict(run.results)
+    gettext = translator(locale).gettext
+    selected, gap_rows, explanation = portfolio_text.worded(results, gettext)
     span = results["years"]
     console.print(
-        f"Portfolio run {run_id}: {results['status']}, {span[0]}-{span[-1]}, priorities by {results['ranking_method']} "
+        f"Portfolio run {run_id}: {portfolio_text.status_label(results['status'], gettext)}, {span[0]}-{span[-1]}, priorities by {results['ranking_method']} "
         f"(weights from {results['weights_from']})."
     )
     fixed = {"project_id", "title", "priority", "cost", "own_share", "loan_share", "note"}
     table = Table(
         "project", "title", "cost, m UAH", "funding mix, m UAH", "own", "loan",
-        title=f"Funded: {len(results['selected'])} projects",
+        title=f"Funded: {len(selected)} projects",
     )  # fmt: skip
-    for row in results["selected"]:
+    for row in selected:
         mix = ", ".join(
             f"{k} {_money(float(v))}" for k, v in row.items() if k not in fixed and v and float(v) > 0.5
         )
@@ -882,12 +886,12 @@ def projects_portfolio(
             f"{float(row['own_share']):.0%}", f"{float(row['loan_share']):.0%}",
         )  # fmt: skip
     console.print(table)
-    if results["gap"]:
+    if gap_rows:
         gap = Table(
             "project", "title", "cost, m UAH", "reason",
             title=f"Funding gap: {_money(float(results['funding_gap']))} m UAH",
         )  # fmt: skip
-        for row in results["gap"]:
+        for row in gap_rows:
             gap.add_row(
                 str(row["project_id"]), str(row["title"]), _money(float(row["cost"])), str(row["reason"])
             )
@@ -908,11 +912,11 @@ def projects_portfolio(
                 f"; debt up to {check['worst_debt_ratio']:.2f}x revenue (limit {check['max_debt_ratio']:g}x)"
             )
         console.print(text + ".")
-    for line in results["explanation"]:
+    for line in explanation:
         console.print(f"- {line}")
     if output is not None and fmt is not None:
         with user_errors():
-            project_exports.write_tables(project_exports.portfolio_tables(results), output, fmt)
+            project_exports.write_tables(project_exports.portfolio_tables(results, gettext), output, fmt)
         console.print(f"Written to {output}.", soft_wrap=True, highlight=False)
 
 

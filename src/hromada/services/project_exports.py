@@ -24,6 +24,8 @@ from typing import Any, BinaryIO, Literal, get_args
 import pandas as pd
 
 from hromada.errors import ValidationError
+from hromada.services import portfolio_text
+from hromada.services.eligibility import Gettext
 
 __all__ = [
     "MEDIA_TYPES",
@@ -146,13 +148,15 @@ def ranking_tables(ranking: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     }
 
 
-def portfolio_tables(results: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+def portfolio_tables(results: Mapping[str, Any], gettext: Gettext | None = None) -> dict[str, pd.DataFrame]:
     """The tables of a funding portfolio, the main table first.
 
     Parameters
     ----------
     results
         The ``results`` of a portfolio run (:func:`hromada.services.projects.plan_portfolio`).
+    gettext
+        Words the reasons, notes and explanation in the interface language (default English).
 
     Returns
     -------
@@ -165,7 +169,7 @@ def portfolio_tables(results: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
         the debt check, the ranking method and criteria, the solver's explanation). Money is rounded to
         kopiykas.
     """
-    selected_rows = results.get("selected") or []
+    selected_rows, gap_rows, explanation = portfolio_text.worded(results, gettext)
     fixed = {*_SELECTED_HEAD, *_SELECTED_TAIL}
     sources = list(dict.fromkeys(str(k) for row in selected_rows for k in row if str(k) not in fixed))
     selected = _frame(selected_rows, _SELECTED_HEAD)
@@ -193,7 +197,7 @@ def portfolio_tables(results: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
             ("criteria", criteria),
             ("dependencies", "; ".join(f"{a} needs {b}" for a, b in results.get("dependencies") or [])),
             ("exclusions", "; ".join(f"{a} or {b}" for a, b in results.get("exclusions") or [])),
-            *(("explanation", line) for line in results.get("explanation") or []),
+            *(("explanation", line) for line in explanation),
         ]
     )
     money = _MONEY | set(sources)
@@ -201,7 +205,7 @@ def portfolio_tables(results: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
         "selected": _round_money(selected, money),
         "funding": _round_money(_frame(results.get("funding"), _FUNDING), money),
         "cash_flow": _round_money(_frame(results.get("cash_flow"), _CASH_FLOW), money),
-        "gap": _round_money(_frame(results.get("gap"), _GAP), money),
+        "gap": _round_money(_frame(gap_rows, _GAP), money),
         "debt_service": _round_money(debt, money),
         "about": about,
     }

@@ -32,7 +32,7 @@ from hromada.db.models import AnalysisRun, FundingSource, LedgerEntry, Municipal
 from hromada.errors import ImportIssue, ImportValidationError, NotFoundError, ValidationError
 from hromada.io.oc4ids import PROJECT_STATUSES, project_package
 from hromada.io.tables import read_table
-from hromada.services import audit, eligibility, finance, runs
+from hromada.services import audit, eligibility, finance, portfolio_text, runs
 from hromada.services._json import json_safe
 from hromada.services.access import Principal, require
 from hromada.services.eligibility import LOCATION_STATUSES
@@ -518,13 +518,13 @@ def portfolio_years(plan: Any, frame: pd.DataFrame) -> tuple[int, ...]:
 
 def _links(
     frame: pd.DataFrame, candidates: set[str]
-) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str]]]:
+) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]], list[tuple[str, str]]]:
     """Projects blocked by a dependency that cannot be funded (with the reason), and the dependency and
     exclusion pairs among the remaining candidates. A completed project satisfies a dependency."""
     done = set(frame.loc[frame["stage"] == "completed", "key"].astype(str))
     needs = {str(k): [str(d) for d in v] for k, v in zip(frame["key"], frame["depends_on"], strict=True)}
     alternatives = {str(k): [str(d) for d in v] for k, v in zip(frame["key"], frame["excludes"], strict=True)}
-    blocked: dict[str, str] = {}
+    blocked: dict[str, dict[str, Any]] = {}
     open_ = set(candidates)
     changed = True
     while changed:
@@ -532,7 +532,7 @@ def _links(
         for key in sorted(open_):
             missing = [d for d in needs.get(key, []) if d not in open_ and d not in done]
             if missing:
-                blocked[key] = f"needs project(s) {', '.join(missing)}, which cannot be funded in this plan"
+                blocked[key] = {"code": "needs_unfundable", "projects": missing}
                 open_.discard(key)
                 changed = True
     dependencies = sorted({(k, d) for k in open_ for d in needs.get(k, []) if d in open_})
@@ -575,15 +575,14 @@ def plan_portfolio(
     duration = (
         pd.to_numeric(candidates["duration_years"], errors="coerce").fillna(1).astype(int).clip(lower=1)
     )
-    notes: dict[str, str] = {}
-    outside: dict[str, str] = {}
+    notes: dict[str, dict[str, Any]] = {}
+    outside: dict[str, dict[str, Any]] = {}
     for key, s_, d_ in zip(candidates["key"], start, duration, strict=True):
         if s_ + d_ - 1 > last and max(s_, first) + d_ - 1 > last:
-            outside[str(key)] = (
-                f"runs until {max(s_, first) + d_ - 1}, after the planning years {first}-{last}"
-            )
+            outside[str(key)] = {"code": "runs_past", "until": int(max(s_, first) + d_ - 1), "first": first,
+                                 "last": last}  # fmt: skip
         elif s_ < first:
-            notes[str(key)] = f"planned to start in {s_}; its cost is scheduled from {first}"
+            notes[str(key)] = {"code": "moved_start", "start": int(s_), "first": first}
     start = start.clip(lower=first)
     candidates = candidates.assign(start_year=start, duration_years=duration)
     candidates = candidates[~candidates["key"].isin(list(outside))]
@@ -595,7 +594,8 @@ def plan_portfolio(
         raise ValidationError("No funding sources yet; import them first.")
     if candidates.empty:
         raise ValidationError(
-            "No eligible project fits the plan: " + "; ".join(f"{k} {v}" for k, v in sorted(blocked.items()))
+            "No eligible project fits the plan: "
+            + "; ".join(f"{k} {portfolio_text.reason_text(v)}" for k, v in sorted(blocked.items()))
         )
     projects = pd.DataFrame(
         {
@@ -636,8 +636,11 @@ def plan_portfolio(
         {str(k): v for k, v in row.items()} for row in result.gap.reset_index().to_dict(orient="records")
     ]
     cost_of = dict(zip(frame["key"].astype(str), frame["cost"].astype(float), strict=True))
-    for key, reason in sorted(blocked.items()):
-        gap.append({"project_id": key, "priority": scores[key], "cost": cost_of[key], "reason": reason})
+    for key, why in sorted(blocked.items()):
+        gap.append(
+            {"project_id": key, "priority": scores[key], "cost": cost_of[key],
+             "reason": portfolio_text.reason_text(why), "why": why}
+        )  # fmt: skip
     gap.sort(key=lambda row: -float(row["priority"]))
     for row in gap:
         row["title"] = titles.get(str(row["project_id"]), "")
@@ -647,7 +650,8 @@ def plan_portfolio(
     for row in selected:
         row["title"] = titles.get(str(row["project_id"]), "")
         if str(row["project_id"]) in notes:
-            row["note"] = notes[str(row["project_id"])]
+            row["note_why"] = notes[str(row["project_id"])]
+            row["note"] = portfolio_text.note_text(row["note_why"])
     debt_rows = [
         {str(k): v for k, v in row.items()}
         for row in result.debt_service.reset_index().to_dict(orient="records")
@@ -667,6 +671,7 @@ def plan_portfolio(
         "dependencies": [list(p) for p in dependencies],
         "exclusions": [list(p) for p in exclusions],
         "explanation": list(result.explanation),
+        "notices": list(result.notices),
         "seconds": result.seconds,
         "ranking_method": method,
         "criteria": ranking["criteria"],

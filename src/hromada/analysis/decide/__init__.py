@@ -27,7 +27,10 @@ from hromada.analysis.decide.portfolio import (
     FUNDING_PREFERENCE,
     SOURCE_KINDS,
     PortfolioResult,
+    Why,
+    notice_text,
     optimize_portfolio,
+    reason_text,
 )
 from hromada.analysis.decide.sensitivity import SensitivityResult, weight_sensitivity
 
@@ -46,13 +49,16 @@ __all__ = [
     "PreferenceFunction",
     "Ranking",
     "SensitivityResult",
+    "Why",
     "ahp_weights",
     "apply_gates",
     "comparisons_from_pairs",
     "loan_schedule",
+    "notice_text",
     "optimize_portfolio",
     "promethee_ii",
     "rank_agreement",
+    "reason_text",
     "topsis",
     "weight_sensitivity",
     "weighted_sum",

@@ -34,7 +34,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -53,7 +53,15 @@ from hromada.analysis.decide._problem import FloatArray
 from hromada.analysis.decide.debt import DebtRule
 from hromada.errors import ValidationError
 
-__all__ = ["FUNDING_PREFERENCE", "SOURCE_KINDS", "PortfolioResult", "optimize_portfolio"]
+__all__ = [
+    "FUNDING_PREFERENCE",
+    "SOURCE_KINDS",
+    "PortfolioResult",
+    "Why",
+    "notice_text",
+    "optimize_portfolio",
+    "reason_text",
+]
 
 FUNDING_PREFERENCE: Mapping[str, float] = {
     "grant": 1.0,
@@ -67,6 +75,10 @@ FUNDING_PREFERENCE: Mapping[str, float] = {
 """Price per unit of money by source kind when the funding mix is chosen: grants first, loans last."""
 
 Status = Literal["optimal", "time_limit", "infeasible", "error"]
+
+Why = dict[str, Any]
+"""A reason as data, ``{"code": ..., ...}``, so that an interface can word it in its own language;
+:func:`reason_text` and :func:`notice_text` word it in English."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,7 +102,9 @@ class PortfolioResult:
     cash_flow
         One row per (``year``, ``source_id``): ``kind``, ``available``, ``used``, ``remaining``.
     gap
-        Eligible projects left unfunded, by ``project_id``: ``priority``, ``cost`` and ``reason``.
+        Eligible projects left unfunded, by ``project_id``: ``priority``, ``cost``, ``reason`` (in English)
+        and ``why`` (the same reason as data, ``{"code": "alone" | "needs" | "excludes" | "outranked", ...}``,
+        for wording in another language; see :func:`reason_text`).
     funding_gap
         Total cost of `gap`: the money still needed to fund every eligible project.
     debt_service
@@ -101,6 +115,8 @@ class PortfolioResult:
         Sentences explaining an infeasible or empty result, or a result stopped by the time limit.
     seconds
         Wall time of the whole call.
+    notices
+        The sentences of `explanation` as data (``{"code": ..., ...}``; see :func:`notice_text`).
     """
 
     status: Status
@@ -114,6 +130,7 @@ class PortfolioResult:
     debt_service: pd.DataFrame
     explanation: tuple[str, ...] = ()
     seconds: float = field(default=0.0, compare=False)
+    notices: tuple[Why, ...] = ()
 
     @property
     def selected_ids(self) -> list[str]:
@@ -125,114 +142,163 @@ def _money(amount: float) -> str:
     return f"{amount:,.0f}"
 
 
-def _alone_reason(data: PortfolioData, p: int, time_limit: float) -> str | None:
-    """Why project `p` cannot be funded even as the only project, or None if it can."""
+def _rule_text(rule: Why) -> str:
+    kind = rule["rule"]
+    if kind == "no_source":
+        return f"no source is eligible for sector {rule['sector']!r} and type {rule['type']!r}"
+    if kind == "budget":
+        short = "; ".join(
+            f"{s['year']}: {_money(s['available'])} available for {_money(s['cost'])}" for s in rule["short"]
+        )
+        return "its eligible sources do not have enough money" + (f" ({short})" if short else "")
+    if kind == "max_share":
+        return f"its eligible sources may cover at most {rule['cover']:.0%} of its cost together (max_share)"
+    if kind == "cofinancing":
+        return (
+            f"it needs {rule['share']:.0%} own-budget co-financing, which its eligible own-budget sources "
+            "cannot provide"
+        )
+    if kind == "eligibility":
+        return f"the sources able to fund it do not accept sector {rule['sector']!r} or type {rule['type']!r}"
+    if kind == "debt":
+        return "the loans it would need break the debt sustainability rule"
+    return "it breaks several rules at once (no single rule relaxed makes it fundable)"
+
+
+def reason_text(why: Why) -> str:
+    """Why a project is not funded, in English (the ``reason`` column of ``gap``)."""
+    code = why["code"]
+    if code == "alone":
+        return "cannot be funded even on its own: " + "; ".join(_rule_text(r) for r in why["rules"])
+    if code == "needs":
+        return f"needs project(s) {', '.join(map(repr, why['projects']))}, not funded"
+    if code == "excludes":
+        return f"excludes funded project(s) {', '.join(map(repr, why['projects']))}"
+    full = ", ".join(f"{source} {year}" for source, year in why["full"])
+    return "outranked: the money it could use funds projects of higher total priority" + (
+        f" (fully used: {full})" if full else ""
+    )
+
+
+def notice_text(notice: Why) -> str:
+    """A sentence of a result's explanation, in English."""
+    code = notice["code"]
+    if code == "time_limit":
+        return (
+            f"The solver reached the time limit of {notice['seconds']:g} s; the portfolio is feasible but its "
+            f"optimality is not proven (relative gap {notice['gap']:.2%})."
+        )
+    if code == "required_infeasible":
+        return f"No portfolio funds every required project {notice['projects']!r} under the rules."
+    if code == "required_alone":
+        rules = "; ".join(_rule_text(r) for r in notice["rules"])
+        return f"Required project {notice['project']!r} cannot be funded even on its own: {rules}."
+    if code == "blocking":
+        family = notice["family"]
+        return f"Blocking constraint: {family} ({FAMILIES[family]}); relaxing it alone restores feasibility."
+    if code == "no_single_family":
+        return (
+            "No single constraint family relaxed alone restores feasibility; relaxing "
+            f"{', '.join(notice['families'])} together {'does' if notice['together'] else 'does not'}."
+        )
+    if code == "nothing_fundable":
+        return "Nothing can be funded; `gap` gives each project's reason."
+    if code == "relaxing_allows":
+        family = notice["family"]
+        return (
+            f"Relaxing {family} ({FAMILIES[family]}) would allow {notice['count']} project(s) to be funded."
+        )
+    return f"The solver stopped without a portfolio: {notice.get('message', '')}"
+
+
+def _alone_rules(data: PortfolioData, p: int, time_limit: float) -> list[Why] | None:
+    """Why project `p` cannot be funded even as the only project (rules as data), or None if it can."""
     single = replace(data.subset([p]), required=np.ones(1, dtype=bool))
     if feasible(single, time_limit=time_limit):
         return None
     cost = data.cost[p]
     eligible = data.eligible[p]
     if not eligible.any():
-        return f"no source is eligible for sector {data.sector[p]!r} and type {data.type[p]!r}"
-    reasons: list[str] = []
+        return [{"rule": "no_source", "sector": data.sector[p], "type": data.type[p]}]
+    rules: list[Why] = []
     for family in present_families(single):
         if not feasible(single, relax=frozenset({family}), time_limit=time_limit):
             continue
         if family == "budget":
             short = [
-                f"{year}: {_money(data.budget[eligible, t].sum())} available for {_money(cost[t])}"
+                {
+                    "year": int(year),
+                    "available": float(data.budget[eligible, t].sum()),
+                    "cost": float(cost[t]),
+                }
                 for t, year in enumerate(data.years)
                 if cost[t] > data.budget[eligible, t].sum() + 1e-9
             ]
-            reasons.append(
-                "its eligible sources do not have enough money" + (f" ({'; '.join(short)})" if short else "")
-            )
+            rules.append({"rule": "budget", "short": short})
         elif family == "max_share":
-            cover = min(1.0, float(data.max_share[eligible].sum()))
-            reasons.append(
-                f"its eligible sources may cover at most {cover:.0%} of its cost together (max_share)"
-            )
+            rules.append({"rule": "max_share", "cover": min(1.0, float(data.max_share[eligible].sum()))})
         elif family == "cofinancing":
-            reasons.append(
-                f"it needs {data.min_cofinancing[p]:.0%} own-budget co-financing, which its eligible own-budget "
-                "sources cannot provide"
-            )
+            rules.append({"rule": "cofinancing", "share": float(data.min_cofinancing[p])})
         elif family == "eligibility":
-            reasons.append(
-                f"the sources able to fund it do not accept sector {data.sector[p]!r} or type {data.type[p]!r}"
-            )
+            rules.append({"rule": "eligibility", "sector": data.sector[p], "type": data.type[p]})
         elif family == "debt":
-            reasons.append("the loans it would need break the debt sustainability rule")
-    return (
-        "; ".join(reasons)
-        if reasons
-        else "it breaks several rules at once (no single rule relaxed makes it fundable)"
-    )
+            rules.append({"rule": "debt"})
+    return rules or [{"rule": "several"}]
 
 
-def _infeasible_explanation(data: PortfolioData, time_limit: float) -> tuple[str, ...]:
+def _infeasible_notices(data: PortfolioData, time_limit: float) -> list[Why]:
     required = [str(data.project_ids[int(p)]) for p in np.nonzero(data.required)[0]]
-    lines = [f"No portfolio funds every required project {required!r} under the rules."]
+    notices: list[Why] = [{"code": "required_infeasible", "projects": required}]
     for p in np.nonzero(data.required)[0]:
-        reason = _alone_reason(data, int(p), time_limit)
-        if reason is not None:
-            lines.append(
-                f"Required project {data.project_ids[int(p)]!r} cannot be funded even on its own: {reason}."
+        rules = _alone_rules(data, int(p), time_limit)
+        if rules is not None:
+            notices.append(
+                {"code": "required_alone", "project": str(data.project_ids[int(p)]), "rules": rules}
             )
     families = present_families(data)
     restoring = [f for f in families if feasible(data, relax=frozenset({f}), time_limit=time_limit)]
-    for family in restoring:
-        lines.append(
-            f"Blocking constraint: {family} ({FAMILIES[family]}); relaxing it alone restores feasibility."
-        )
+    notices.extend({"code": "blocking", "family": family} for family in restoring)
     if not restoring:
         together = feasible(data, relax=frozenset(families), time_limit=time_limit)
-        lines.append(
-            "No single constraint family relaxed alone restores feasibility; relaxing "
-            f"{', '.join(families)} together {'does' if together else 'does not'}."
-        )
-    return tuple(lines)
+        notices.append({"code": "no_single_family", "families": list(families), "together": together})
+    return notices
 
 
-def _gap_reasons(data: PortfolioData, x: np.ndarray, used: np.ndarray, time_limit: float) -> dict[int, str]:
-    reasons: dict[int, str] = {}
+def _gap_whys(data: PortfolioData, x: np.ndarray, used: np.ndarray, time_limit: float) -> dict[int, Why]:
+    whys: dict[int, Why] = {}
     for p in np.nonzero(data.allowed & ~x)[0]:
-        alone = _alone_reason(data, int(p), time_limit)
-        if alone is not None:
-            reasons[int(p)] = f"cannot be funded even on its own: {alone}"
+        rules = _alone_rules(data, int(p), time_limit)
+        if rules is not None:
+            whys[int(p)] = {"code": "alone", "rules": rules}
             continue
-        needs = [data.project_ids[b] for a, b in data.dependencies if a == p and not x[b]]
-        excluded = [data.project_ids[b] for a, b in data.exclusions if a == p and x[b]]
-        excluded += [data.project_ids[a] for a, b in data.exclusions if b == p and x[a]]
+        needs = [str(data.project_ids[b]) for a, b in data.dependencies if a == p and not x[b]]
+        excluded = [str(data.project_ids[b]) for a, b in data.exclusions if a == p and x[b]]
+        excluded += [str(data.project_ids[a]) for a, b in data.exclusions if b == p and x[a]]
         if needs:
-            reasons[int(p)] = f"needs project(s) {', '.join(map(repr, needs))}, not funded"
+            whys[int(p)] = {"code": "needs", "projects": needs}
         elif excluded:
-            reasons[int(p)] = f"excludes funded project(s) {', '.join(map(repr, excluded))}"
+            whys[int(p)] = {"code": "excludes", "projects": excluded}
         else:
             full = [
-                f"{data.source_ids[int(s)]} {year}"
+                [str(data.source_ids[int(s)]), int(year)]
                 for s in np.nonzero(data.eligible[p])[0]
                 for t, year in enumerate(data.years)
                 if data.cost[p, t] > 0
                 and data.budget[s, t] > 0
                 and used[s, t] >= data.budget[s, t] * (1 - 1e-6)
             ]
-            reasons[int(p)] = "outranked: the money it could use funds projects of higher total priority" + (
-                f" (fully used: {', '.join(full)})" if full else ""
-            )
-    return reasons
+            whys[int(p)] = {"code": "outranked", "full": full}
+    return whys
 
 
-def _empty_explanation(data: PortfolioData, time_limit: float) -> tuple[str, ...]:
-    lines = ["Nothing can be funded; `gap` gives each project's reason."]
+def _empty_notices(data: PortfolioData, time_limit: float) -> list[Why]:
+    notices: list[Why] = [{"code": "nothing_fundable"}]
     for family in present_families(data):
         relaxed = build(data, relax=frozenset({family}))
         solution = solve(relaxed, time_limit=time_limit, mip_gap=1e-4)
         if solution.x is not None and solution.x.any():
-            lines.append(
-                f"Relaxing {family} ({FAMILIES[family]}) would allow {int(solution.x.sum())} project(s) to be funded."
-            )
-    return tuple(lines)
+            notices.append({"code": "relaxing_allows", "family": family, "count": int(solution.x.sum())})
+    return notices
 
 
 @dataclass(frozen=True, eq=False)
@@ -282,10 +348,15 @@ def _tables(data: PortfolioData, model: Model, solution: Solution, time_limit: f
         }
     )
     cash["remaining"] = cash["available"] - cash["used"]
-    reasons = _gap_reasons(data, x, used, time_limit)
+    whys = _gap_whys(data, x, used, time_limit)
     left = [int(p) for p in np.nonzero(data.allowed & ~x)[0]]
     gap = pd.DataFrame(
-        {"priority": data.priority[left], "cost": total[left], "reason": [reasons[p] for p in left]},
+        {
+            "priority": data.priority[left],
+            "cost": total[left],
+            "reason": [reason_text(whys[p]) for p in left],
+            "why": [whys[p] for p in left],
+        },
         index=data.project_ids[left],
     ).sort_values("priority", ascending=False, kind="stable")
     return _Tables(selected, funding, cash.set_index(["year", "source_id"]), gap, used)
@@ -435,10 +506,10 @@ def optimize_portfolio(
     first = solve(model, time_limit=time_limit, mip_gap=mip_gap)
     status: Status = {0: "optimal", 1: "time_limit", 2: "infeasible"}.get(first.status, "error")  # type: ignore[assignment]
     if first.x is None:
-        reasons = (
-            _infeasible_explanation(data, time_limit)
+        failed: list[Why] = (
+            _infeasible_notices(data, time_limit)
             if status == "infeasible"
-            else (f"The solver stopped without a portfolio: {first.message}",)
+            else [{"code": "solver_stopped", "message": first.message}]
         )
         empty = pd.DataFrame()
         return PortfolioResult(
@@ -448,10 +519,11 @@ def optimize_portfolio(
             selected=empty,
             funding=pd.DataFrame(columns=["project_id", "source_id", "kind", "year", "amount"]),
             cash_flow=empty,
-            gap=pd.DataFrame(columns=["priority", "cost", "reason"]),
+            gap=pd.DataFrame(columns=["priority", "cost", "reason", "why"]),
             funding_gap=float("nan"),
             debt_service=_debt_table(data, None, debt),
-            explanation=reasons,
+            explanation=tuple(map(notice_text, failed)),
+            notices=tuple(failed),
             seconds=time.perf_counter() - start,
         )
 
@@ -459,14 +531,11 @@ def optimize_portfolio(
     second = solve(mix, time_limit=time_limit, mip_gap=mip_gap)
     final, final_model = (second, mix) if second.x is not None else (first, model)
     tables = _tables(data, final_model, final, time_limit)
-    explanation: tuple[str, ...] = ()
+    notices: list[Why] = []
     if status == "time_limit":
-        explanation = (
-            f"The solver reached the time limit of {time_limit:g} s; the portfolio is feasible but its "
-            f"optimality is not proven (relative gap {first.gap:.2%}).",
-        )
+        notices.append({"code": "time_limit", "seconds": float(time_limit), "gap": float(first.gap)})
     if not first.x.any() and data.allowed.any():
-        explanation += _empty_explanation(data, time_limit)
+        notices.extend(_empty_notices(data, time_limit))
     return PortfolioResult(
         status=status,
         objective=float(data.priority[first.x].sum()),
@@ -477,6 +546,7 @@ def optimize_portfolio(
         gap=tables.gap,
         funding_gap=float(tables.gap["cost"].sum()),
         debt_service=_debt_table(data, tables.drawn, debt),
-        explanation=explanation,
+        explanation=tuple(map(notice_text, notices)),
+        notices=tuple(notices),
         seconds=time.perf_counter() - start,
     )

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hromada.errors import NotFoundError, ValidationError
-from hromada.services import eligibility, finance, profile, project_exports, projects
+from hromada.services import eligibility, finance, portfolio_text, profile, project_exports, projects
 from hromada.web.deps import CurrentPrincipal, DbSession, locale_of, render
 from hromada.web.i18n import translator
 from hromada.web.strategy_charts import debt_figure, funding_figure, sensitivity_figure
@@ -80,7 +80,11 @@ def projects_page(
             context["figures"]["sensitivity"] = sensitivity_figure(ranking["stability"], titles, _=tr.gettext)
     run = projects.latest_portfolio(db, principal, municipality)
     if run is not None:
-        context["portfolio"] = run.results
+        selected, gap, explanation = portfolio_text.worded(run.results, tr.gettext)
+        context["portfolio"] = {
+            **run.results, "selected": selected, "gap": gap, "explanation": explanation,
+            "status_label": portfolio_text.status_label(str(run.results.get("status")), tr.gettext),
+        }  # fmt: skip
         sources = projects.source_frame(db, principal, municipality)
         source_ids = list(sources.get("source_id", []))
         context["source_ids"] = [
@@ -237,14 +241,14 @@ def projects_ranking_download(
 
 @router.get("/municipalities/{code}/projects/portfolio.{fmt}")
 def projects_portfolio_download(
-    db: DbSession, principal: CurrentPrincipal, code: str, fmt: Literal["csv", "xlsx"]
+    request: Request, db: DbSession, principal: CurrentPrincipal, code: str, fmt: Literal["csv", "xlsx"]
 ) -> Response:
     """The latest funding portfolio (selected, funding, cash flow, gap, debt service) as a spreadsheet."""
     municipality = profile.get_municipality(db, principal, code)
     run = projects.latest_portfolio(db, principal, municipality)
     if run is None:
         raise NotFoundError("No funding portfolio yet: choose and fund projects first.")
-    tables = project_exports.portfolio_tables(run.results)
+    tables = project_exports.portfolio_tables(run.results, translator(locale_of(request)).gettext)
     content, media_type, extension = project_exports.export_bytes(tables, fmt)
     return _attachment(content, media_type, f"hromada-{code}-portfolio.{extension}")
 
