@@ -169,8 +169,7 @@ def test_dependencies_alternatives_and_planning_years(session: Session, place: A
     why = {row["project_id"]: row["why"] for row in results["gap"]}
     assert why["P-07"] == {"code": "needs_unfundable", "projects": ["P-01"]}
     assert why["P-12"] == {"code": "runs_past", "until": 2029, "first": 2026, "last": 2028}
-    assert all(portfolio_text.reason_text(row["why"]) == row["reason"] for row in results["gap"]
-               if row["why"]["code"] in ("needs_unfundable", "runs_past"))  # fmt: skip
+    assert all(portfolio_text.reason_text(row["why"]) == row["reason"] for row in results["gap"])
     _, gap_uk, _ = portfolio_text.worded(results, translator("uk").gettext)
     worded = {row["project_id"]: row["reason"] for row in gap_uk}
     assert worded["P-12"] == "триває до 2029, після років плану 2026–2028"

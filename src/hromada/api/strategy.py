@@ -261,13 +261,7 @@ def _portfolio_run(row: Any, gettext: Callable[..., str]) -> dict[str, Any]:
     """A stored portfolio with its reasons, notes, explanation and status worded in the asked language."""
     out = _run(row)
     results = dict(out["results"])
-    selected, gap, explanation = portfolio_text.worded(results, gettext)
-    for worded, stored in zip(selected, results.get("selected") or [], strict=True):
-        if "note_why" in stored:
-            worded["note_why"] = stored["note_why"]
-    for worded, stored in zip(gap, results.get("gap") or [], strict=True):
-        if "why" in stored:
-            worded["why"] = stored["why"]
+    selected, gap, explanation = portfolio_text.worded(results, gettext, keep_data=True)
     results.update(
         selected=selected, gap=gap, explanation=explanation,
         status_label=portfolio_text.status_label(str(results.get("status")), gettext),

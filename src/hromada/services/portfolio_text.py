@@ -196,20 +196,20 @@ def notice_text(notice: Mapping[str, Any], gettext: Gettext | None = None) -> st
 
 
 def worded(
-    results: Mapping[str, Any], gettext: Gettext | None = None
+    results: Mapping[str, Any], gettext: Gettext | None = None, *, keep_data: bool = False
 ) -> tuple[list[Any], list[Any], list[str]]:
     """A stored portfolio's selected and gap rows and its explanation, with the notes, reasons and notices
     worded in the interface language (runs stored before the reasons were kept as data keep their English
-    sentences). The data keys ``note_why`` and ``why`` are left out."""
+    sentences). The data keys ``note_why`` and ``why`` are left out unless `keep_data`."""
     selected = []
     for row in results.get("selected") or []:
-        row_ = {k: v for k, v in row.items() if k != "note_why"}
+        row_ = {k: v for k, v in row.items() if keep_data or k != "note_why"}
         if row.get("note_why"):
             row_["note"] = note_text(row["note_why"], gettext)
         selected.append(row_)
     gap = []
     for row in results.get("gap") or []:
-        row_ = {k: v for k, v in row.items() if k != "why"}
+        row_ = {k: v for k, v in row.items() if keep_data or k != "why"}
         if row.get("why"):
             row_["reason"] = reason_text(row["why"], gettext)
         gap.append(row_)

@@ -635,6 +635,8 @@ def plan_portfolio(
     gap: list[dict[str, Any]] = [
         {str(k): v for k, v in row.items()} for row in result.gap.reset_index().to_dict(orient="records")
     ]
+    for row in gap:  # stored in the product's English wording (portfolio_text), the same on every surface
+        row["reason"] = portfolio_text.reason_text(row["why"])
     cost_of = dict(zip(frame["key"].astype(str), frame["cost"].astype(float), strict=True))
     for key, why in sorted(blocked.items()):
         gap.append(
