@@ -79,7 +79,7 @@ format: install-dev
 	$(BIN)/ruff check --fix src tests benchmarks
 
 typecheck: install-dev
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 bench: install-dev
 	$(BIN)/python -m benchmarks

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from hromada.cli import app
 from hromada.data.demo import load_demo
 from hromada.data.synthetic import generate_panel
+from hromada.services.demo import demo_email
 
 
 @pytest.fixture
@@ -75,9 +76,16 @@ def test_complexity_refuses_bad_input_with_the_data_error_exit_code(tmp_path: Pa
 
 
 def test_analyze_a_demo_municipality(env: Path) -> None:
-    code, out = run("demo", "--no-serve")
-    assert code == 0, out
-    municipality = load_demo(cache_dir=env / "cache").municipalities.iloc[0]["code"]
+    result = CliRunner().invoke(app, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    demo = load_demo(cache_dir=env / "cache")
+    lines = result.output.splitlines()
+    for row in demo.municipalities.to_dict(orient="records"):
+        # One line per account, its cells whole, however narrow the console the output goes to.
+        account = demo_email(str(row["name_en"]))
+        cell = f"{row['name_en']} ({row['code']})"
+        assert any(account in line and cell in line for line in lines), result.output
+    municipality = demo.municipalities.iloc[0]["code"]
     code, out = run("economy", "analyze", str(municipality), "--top", "5")
     assert code == 0, out
     assert "Diversification opportunities" in out and "ECI" in out and "preset ecomplexity" in out

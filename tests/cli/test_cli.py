@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import pytest
+import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
 from hromada.cli import app
+from hromada.cli.serve import print_accounts
 from hromada.errors import ConfigurationError, ImportValidationError, NotFoundError, ValidationError
+from hromada.services.demo import DemoLogin
 
 CODE = "UA63120000000012345"
 
@@ -31,6 +37,58 @@ def test_help_and_version() -> None:
     assert code == 0 and "import" in out and "demo" in out
     code, out = run("--version")
     assert code == 0 and out.startswith("hromada ")
+
+
+def _command_paths(command: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and group under ``command`` (hidden ones included), as argument lists."""
+    paths = [path]
+    for name, sub in getattr(command, "commands", {}).items():
+        paths.extend(_command_paths(sub, (*path, name)))
+    return paths
+
+
+def test_help_shows_no_type_after_a_flag() -> None:
+    paths = _command_paths(typer.main.get_command(app))
+    assert ("demo",) in paths and ("user", "add") in paths and ("infra", "cascade") in paths
+    for path in paths:
+        code, out = run(*path, "--help")
+        assert code == 0, (path, out)
+        assert "<bool>" not in out and "BOOLEAN" not in out, (path, out)
+    code, out = run("--help")
+    assert "--verbose" in out and "--help" in out
+    code, out = run("demo", "--help")
+    assert "--no-serve" in out and "<int range>" in out  # options with a value still show its type
+    code, out = run("user", "add", "--help")
+    assert "--no-facilitator" in out
+
+
+def test_infrastructure_is_the_group_and_infra_a_hidden_alias() -> None:
+    code, out = run("--help")
+    assert code == 0 and "infrastructure" in out
+    assert re.search(r"\binfra\b", out) is None  # hidden from the list of commands
+    for group in ("infrastructure", "infra"):
+        code, out = run(group, "--help")
+        assert code == 0 and all(c in out for c in ("import", "cascade", "criticality", "restore"))
+
+
+def test_demo_accounts_keep_every_cell_whole_on_a_narrow_console() -> None:
+    logins = [
+        DemoLogin("facilitator@hromada.example", "facilitator", None),
+        *(
+            DemoLogin(f"{name}@hromada.example", "editor", f"{name.title()} (UA6312000000001234{i})")
+            for i, name in enumerate(
+                ("verkhnodniprovsk-district", "novoukrainka-rural-community", "ternova-balka")
+            )
+        ),
+    ]
+    buffer = io.StringIO()
+    print_accounts(Console(file=buffer, width=80, force_terminal=False), logins, "hromada-demo")
+    lines = buffer.getvalue().splitlines()
+    for login in logins:
+        row = [line for line in lines if login.email in line]
+        assert len(row) == 1, buffer.getvalue()
+        assert (login.municipality or "all (network)") in row[0] and login.role in row[0]
+    assert max(len(line) for line in lines) > 80  # wider than the console rather than wrapped
 
 
 def test_refuses_placeholder_secret(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:

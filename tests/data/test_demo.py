@@ -11,6 +11,7 @@ from hromada.data.demo import DEMO_SEED, DEMO_SOURCE, MEASURE_UNITS, DemoData, l
 from hromada.data.nace import TOTAL_CODE, nace_codes
 from hromada.data.regions import KATOTTG_PATTERN
 from hromada.errors import ValidationError
+from tests.cells import number, text
 
 KEYS = [
     "frontline-town",
@@ -60,9 +61,10 @@ def test_roles_match_their_places(demo: DemoData) -> None:
 def test_demo_municipalities_are_in_the_panel(demo: DemoData) -> None:
     panel_places = demo.panel.municipalities.set_index("code")
     for row in demo.municipalities.itertuples():
-        assert row.code in panel_places.index
-        assert panel_places.loc[row.code, "name_en"] == row.name_en
-        assert panel_places.loc[row.code, "population"] == row.population
+        code = text(row.code)
+        assert code in panel_places.index
+        assert text(panel_places.loc[code, "name_en"]) == row.name_en
+        assert number(panel_places.loc[code, "population"]) == row.population
     assert len(demo.panel.municipalities) == 1470
     assert demo.panel.provenance["seed"] == DEMO_SEED
 
@@ -95,12 +97,12 @@ def test_statistics_are_consistent(demo: DemoData) -> None:
     wages = stats[stats["measure"] == "wages"]
     assert wages[wages["year"] == 2015]["value"].median() < wages[wages["year"] == 2024]["value"].median()
     panel = demo.panel.employment
-    frontline = demo.municipalities.set_index("key").loc["frontline-town", "code"]
+    frontline = text(demo.municipalities.set_index("key").loc["frontline-town", "code"])
     population = stats[(stats["region_code"] == frontline) & (stats["measure"] == "population")]
     by_year = population.set_index("year")["value"]
     assert by_year[2022] < 0.8 * by_year[2021]
     own = panel[panel["region_code"] == frontline]
-    assert own["value"].sum() == employment.loc[frontline, "value"].sum()
+    assert own["value"].sum() == employment["value"].loc[frontline].sum()
 
 
 def test_provenance_is_json_ready_and_synthetic(demo: DemoData) -> None:

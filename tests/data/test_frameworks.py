@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -222,6 +223,6 @@ def test_rdna_errors() -> None:
 
 
 @pytest.mark.parametrize("module", [framework_files, rdna])
-def test_docstring_examples(module: object) -> None:
-    outcome = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)  # type: ignore[arg-type]
+def test_docstring_examples(module: ModuleType) -> None:
+    outcome = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert outcome.attempted > 0 and outcome.failed == 0

@@ -11,10 +11,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.conftest import _free_port, wait_for_port
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,7 +51,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(live_server: str) -> Iterator[object]:
+def browser(live_server: str) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -76,32 +80,32 @@ class Watch:
         self.outside: list[str] = []
         self.console_errors: list[str] = []
 
-    def attach(self, page: object) -> None:
-        page.on("request", self._request)  # type: ignore[attr-defined]
-        page.on("console", self._console)  # type: ignore[attr-defined]
+    def attach(self, page: Page) -> None:
+        page.on("request", self._request)
+        page.on("console", self._console)
 
-    def _request(self, request: object) -> None:
-        url: str = request.url  # type: ignore[attr-defined]
+    def _request(self, request: Request) -> None:
+        url: str = request.url
         if not (url.startswith(self.base) or url.startswith(("data:", "blob:", "about:"))):
             self.outside.append(url)
 
-    def _console(self, message: object) -> None:
-        if message.type == "error":  # type: ignore[attr-defined]
-            page_url = message.location.get("url", "")  # type: ignore[attr-defined]
-            self.console_errors.append(f"{page_url}: {message.text}")  # type: ignore[attr-defined]
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            page_url = message.location.get("url", "")
+            self.console_errors.append(f"{page_url}: {message.text}")
 
 
-def _login(page: object, base: str, email: str) -> None:
-    page.goto(f"{base}/login")  # type: ignore[attr-defined]
-    page.fill("input[name=email]", email)  # type: ignore[attr-defined]
-    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.click("form.form button[type=submit]")  # type: ignore[attr-defined]
-    page.wait_for_url(re.compile(r".*/municipalities$"))  # type: ignore[attr-defined]
+def _login(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/municipalities$"))
 
 
-def test_facilitator_story(browser: object, live_server: str, tmp_path: Path) -> None:
+def test_facilitator_story(browser: Browser, live_server: str, tmp_path: Path) -> None:
     base = live_server
-    context = browser.new_context(locale="uk-UA")  # type: ignore[attr-defined]
+    context = browser.new_context(locale="uk-UA")
     page = context.new_page()
     watch = Watch(base)
     watch.attach(page)
@@ -135,6 +139,7 @@ def test_facilitator_story(browser: object, live_server: str, tmp_path: Path) ->
     page.set_input_files("input[name=file]", str(bad))
     page.click("#import-form button[type=submit]")
     error = page.wait_for_selector("#import-error")
+    assert error is not None  # None only when waiting for the element to go
     text = error.inner_text()
     assert "bad.csv" in text and "value" in text and "3" in text and "'x'" in text
     assert "Nothing was written" in text
@@ -146,6 +151,7 @@ def test_facilitator_story(browser: object, live_server: str, tmp_path: Path) ->
     page.set_input_files("input[name=file]", str(good))
     page.click("#import-form button[type=submit]")
     summary = page.wait_for_selector("#import-summary")
+    assert summary is not None
     assert "2 new values" in summary.inner_text()
 
     page.click("text=See the statistics")
@@ -163,13 +169,13 @@ def test_facilitator_story(browser: object, live_server: str, tmp_path: Path) ->
     context.close()
 
 
-def test_municipality_user_sees_only_their_own(browser: object, live_server: str) -> None:
+def test_municipality_user_sees_only_their_own(browser: Browser, live_server: str) -> None:
     from hromada.data import load_demo
     from hromada.services.demo import demo_email
 
     demo = load_demo().municipalities
     own, other = demo.iloc[0], demo.iloc[1]
-    context = browser.new_context(locale="de-DE")  # type: ignore[attr-defined]
+    context = browser.new_context(locale="de-DE")
     page = context.new_page()
     page.goto(f"{live_server}/login")
     assert page.locator("html").get_attribute("lang") == "de"
@@ -183,13 +189,13 @@ def test_municipality_user_sees_only_their_own(browser: object, live_server: str
     context.close()
 
 
-def test_economy_analysis_story(browser: object, live_server: str) -> None:
+def test_economy_analysis_story(browser: Browser, live_server: str) -> None:
     """A municipality's team runs its economy analysis and reads structure, quadrants and opportunities."""
     from hromada.data import load_demo
     from hromada.services.demo import demo_email
 
     own = load_demo().municipalities.iloc[2]
-    context = browser.new_context(locale="uk-UA")  # type: ignore[attr-defined]
+    context = browser.new_context(locale="uk-UA")
     page = context.new_page()
     watch = Watch(live_server)
     watch.attach(page)
@@ -213,7 +219,7 @@ def test_economy_analysis_story(browser: object, live_server: str) -> None:
     context.close()
 
 
-def test_assessment_and_infrastructure_story(browser: object, live_server: str, tmp_path: Path) -> None:
+def test_assessment_and_infrastructure_story(browser: Browser, live_server: str, tmp_path: Path) -> None:
     """A frontline municipality's team reads its damage ledger, assesses its resilience with evidence, sees
     what fails with its damaged assets, ranks critical assets and plans repairs."""
     from hromada.data import load_demo
@@ -222,7 +228,7 @@ def test_assessment_and_infrastructure_story(browser: object, live_server: str, 
     demo = load_demo().municipalities
     own = demo[demo["status"] == "frontline"].iloc[0]
     code = own["code"]
-    context = browser.new_context(locale="en-GB")  # type: ignore[attr-defined]
+    context = browser.new_context(locale="en-GB")
     page = context.new_page()
     watch = Watch(live_server)
     watch.attach(page)
@@ -267,14 +273,14 @@ def test_assessment_and_infrastructure_story(browser: object, live_server: str, 
     context.close()
 
 
-def test_strategy_partners_and_projects_story(browser: object, live_server: str) -> None:
+def test_strategy_partners_and_projects_story(browser: Browser, live_server: str) -> None:
     """A team accepts a SWOT suggestion, reads its partners' grid and funds its ranked projects."""
     from hromada.data import load_demo
     from hromada.services.demo import demo_email
 
     own = load_demo().municipalities.iloc[3]
     code = own["code"]
-    context = browser.new_context(locale="de-DE")  # type: ignore[attr-defined]
+    context = browser.new_context(locale="de-DE")
     page = context.new_page()
     watch = Watch(live_server)
     watch.attach(page)

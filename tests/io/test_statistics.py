@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from hromada.data.measures import MEASURES
 from hromada.data.nace import TOTAL_CODE, nace_codes
 from hromada.errors import ImportIssue, ImportValidationError, NotFoundError, ValidationError
 from hromada.io import StatisticsFile, read_statistics
+from hromada.io import _reader as reader_module
 from hromada.io import statistics as statistics_module
 
 R1 = "UA12020010000036542"
@@ -166,6 +168,30 @@ def test_xlsx_is_recognised_from_its_content_and_rows_are_sheet_rows(tmp_path: P
     assert result.data[["sector_code", "value", "row", "source"]].values.tolist() == [["C", 7.0, 3, "upload"]]
 
 
+@pytest.mark.parametrize("declared", ["A1:B2", "A1:E1", "A1:XFD1048576"])
+def test_xlsx_declared_dimension_is_not_trusted(tmp_path: Path, declared: str) -> None:
+    """Every row and cell of the sheet is read, whatever range its ``<dimension>`` declares."""
+    path = write_xlsx(
+        tmp_path / "book.xlsx",
+        [LONG_HEADER.split(",")] + [[R1, 1990 + i, "C", "firms", i + 1] for i in range(10)],
+    )
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as source:
+        contents = {name: source.read(name) for name in source.namelist()}
+    xml, count = re.subn(
+        r'<dimension ref="A1:E11"\s*/>', f'<dimension ref="{declared}"/>', contents[member].decode()
+    )
+    assert count == 1
+    contents[member] = xml.encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in contents.items():
+            target.writestr(name, data)
+    result = read_statistics(path, max_rows=20)
+    assert result.data["year"].tolist() == list(range(1990, 2000))
+    assert result.data["value"].tolist() == [float(i) for i in range(1, 11)]
+    assert result.data["row"].tolist() == list(range(2, 12))
+
+
 def test_semicolons_allow_a_decimal_comma_and_spaces_between_digit_groups() -> None:
     data = lines(
         "region_code;year;sector_code;measure;value",
@@ -244,7 +270,7 @@ def test_progress_reports_bytes_until_the_end() -> None:
 
 
 def test_many_pieces_with_quoted_newlines_keep_row_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(statistics_module, "_CHUNK_BYTES", 64)
+    monkeypatch.setattr(reader_module, "_CHUNK_BYTES", 64)
     rows = [LONG_HEADER + ",source"]
     for year in range(1990, 2030):
         note = '"two\nlines, ""quoted"""' if year % 7 == 0 else "plain"
@@ -409,29 +435,52 @@ def test_duplicate_key_in_wide_layout() -> None:
     assert issue == ImportIssue("stats.csv", 3, "2021", expected, "duplicate of row 2")
 
 
+def test_windows_1251_reads_as_utf_8() -> None:
+    text = (
+        f"{LONG_HEADER}\n{R1},2022,_T,Чисельність населення,1\n{R1},2021,C,firms,1\n"
+        f"{R1},2020,C,Кількість зайнятих,1\n"
+    )
+    utf8 = read_statistics(text.encode(), filename="stats.csv")
+    cp1251 = read_statistics(text.encode("cp1251"), filename="stats.csv")
+    pd.testing.assert_frame_equal(cp1251.data, utf8.data)
+    assert cp1251.data["measure"].tolist() == ["population", "firms", "employment"]
+    semicolons = text.replace(",", ";").replace(";1\n", ";1,5\n").encode("cp1251")
+    assert read_statistics(semicolons, filename="stats.csv").data["value"].tolist() == [1.5, 1.5, 1.5]
+
+
 def test_wrong_encoding() -> None:
-    text = f"{LONG_HEADER}\n{R1},2022,_T,Населення,1\n{R1},2021,C,firms,1\n{R1},2020,C,Кількість зайнятих,1\n"
-    data = text.encode("cp1251")
+    text = f"{LONG_HEADER}\n{R1},2022,_T,Bevölkerung,1\n{R1},2021,C,firms,1\n{R1},2020,C,Größe,1\n"
+    data = text.encode("latin-1")
     error = rejected(data)
-    offset = data.index("Населення".encode("cp1251"))
+    offset = data.index("ö".encode("latin-1"))
     assert error.issues[0] == ImportIssue(
-        "stats.csv", 2, "measure", UTF8, f"byte 0xCD at byte offset {offset} (looks like Windows-1251)"
+        "stats.csv", 2, "measure", UTF8, f"byte 0xF6 at byte offset {offset} (not valid UTF-8)"
     )
     assert [issue.row for issue in error.issues] == [2, 4]
     issue = only_issue(text.encode("utf-16"))
     assert issue == ImportIssue(
         "stats.csv", None, None, UTF8, "UTF-16 text (the file starts with a UTF-16 byte order mark)"
     )
+    bom = only_issue(b"\xef\xbb\xbf" + f"{LONG_HEADER}\n{R1},2022,_T,Населення,1\n".encode("cp1251"))
+    assert (bom.row, bom.column) == (2, "measure")  # a byte order mark says UTF-8: no second guess
 
 
-def test_wrong_encoding_lists_200_lines_and_counts_all(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(statistics_module, "_CHUNK_BYTES", 256)
-    rows = [f"{R1},{1990 + i % 100},_T,населення,{i}" for i in range(300)]
-    error = rejected(lines(LONG_HEADER, *rows).replace("населення".encode(), "населення".encode("cp1251")))
+def test_utf_8_with_lines_in_windows_1251_lists_200_lines_and_counts_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reader_module, "_CHUNK_BYTES", 256)
+    rows = [f"{R1},{1990 + i % 100},_T,населення,{i}" for i in range(600)]
+    bad = "населення".encode("cp1251")
+    data = lines(LONG_HEADER, *rows).split(b"\n")
+    data = b"\n".join(
+        line.replace("населення".encode(), bad) if k % 2 == 1 else line for k, line in enumerate(data)
+    )
+    error = rejected(data)
     assert error.total == 300
-    assert [issue.row for issue in error.issues] == list(range(2, 202))
+    assert [issue.row for issue in error.issues] == list(range(2, 402, 2))
     assert {issue.column for issue in error.issues} == {"measure"}
-    header = only_issue("рік".encode("cp1251") + b",value\n1,2\n")
+    assert error.issues[0].got.endswith("(looks like Windows-1251)")
+    header = only_issue("рік".encode("cp1251") + ",значення\n1,2\n".encode())
     assert (header.row, header.column, header.got) == (
         1,
         None,
@@ -463,7 +512,7 @@ def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
     issue = only_issue(LONG, max_rows=3)
     assert issue == ImportIssue("stats.csv", None, None, "at most 3 data rows", "more than 3 data rows")
     xlsx = write_xlsx(tmp_path / "big.xlsx", [[LONG_HEADER]] + [[str(i)] for i in range(5)])
-    assert only_issue(xlsx, filename=None, max_rows=3).got == "5 data rows"
+    assert only_issue(xlsx, filename=None, max_rows=3).got == "more than 3 data rows"
 
 
 def test_xlsx_that_cannot_be_opened(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from hromada.analysis.economy import complexity, to_panel
 from hromada.data.synthetic import generate_panel, write_panel_parquet
 from hromada.db.engine import make_session_factory
-from hromada.db.models import AnalysisRun, AuditLog, Role
+from hromada.db.models import AnalysisRun, AuditLog, Municipality, Role
 from hromada.errors import NotFoundError, PermissionDeniedError, ValidationError
 from hromada.services import accounts, economy
 from hromada.services.access import load_principal
@@ -25,7 +25,7 @@ from hromada.settings import Settings
 YEARS = (2019, 2021, 2023)
 
 
-def _setup(session: Session, settings: Settings) -> tuple[object, str]:
+def _setup(session: Session, settings: Settings) -> tuple[Municipality, str]:
     panel = generate_panel(level="division", years=YEARS)
     path = settings.data_dir / "reference" / f"{NATIONAL_PANEL}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +97,7 @@ def test_workspace_statistics_replace_the_panel_row(session: Session, settings: 
             "source": "test",
         }
     )
-    upsert_statistics(session, municipality.id, own)  # type: ignore[attr-defined]
+    upsert_statistics(session, municipality.id, own)
     after, sources = economy.analysis_panel(session, settings, system_principal(), municipality)
     assert sources["workspace_rows"] == 2
     mine = after[(after["region"] == code) & (after["year"] == 2023)].set_index("industry")["value"]
@@ -110,16 +110,16 @@ def test_workspace_statistics_replace_the_panel_row(session: Session, settings: 
 def test_viewers_read_runs_but_only_editors_run_them(session: Session, settings: Settings) -> None:
     municipality, _ = _setup(session, settings)
     viewer = accounts.add_user(session, "viewer@example.org", "long-enough-password")
-    accounts.add_membership(session, viewer, municipality, Role.VIEWER)  # type: ignore[arg-type]
+    accounts.add_membership(session, viewer, municipality, Role.VIEWER)
     session.flush()
     principal = load_principal(session, viewer.id)
-    assert economy.latest_run(session, principal, municipality) is None  # type: ignore[arg-type]
+    assert economy.latest_run(session, principal, municipality) is None
     with pytest.raises(NotFoundError, match="no economy analysis yet"):
-        economy.get_run(session, principal, municipality)  # type: ignore[arg-type]
+        economy.get_run(session, principal, municipality)
     with pytest.raises(PermissionDeniedError):
-        economy.analyze(session, settings, principal, municipality)  # type: ignore[arg-type]
+        economy.analyze(session, settings, principal, municipality)
     with pytest.raises(ValidationError, match="preset"):
-        economy.analyze(session, settings, system_principal(), municipality, preset="nope")  # type: ignore[arg-type]
+        economy.analyze(session, settings, system_principal(), municipality, preset="nope")
     assert session.scalar(select(func.count()).select_from(AnalysisRun)) == 0
 
 

@@ -11,19 +11,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hromada.data.demo_strategy import demo_strategy
-from hromada.db.models import AuditLog, Role
+from hromada.db.models import AuditLog, Municipality, Role
 from hromada.errors import NotFoundError, PermissionDeniedError, ValidationError
+from hromada.i18n import translator
 from hromada.services import eligibility, finance, projects
 from hromada.services.access import Principal
 from hromada.services.demo import system_principal
 from hromada.services.profile import MunicipalityInput, create_municipality
-from hromada.web.i18n import translator
 
 CODE = "UA63120000000054321"
 
 
 @pytest.fixture
-def place(session: Session) -> Any:
+def place(session: Session) -> Municipality:
     m = create_municipality(
         session, MunicipalityInput(CODE, "Тест", "Test", "UA63", status="rear", population=40_000)
     )
@@ -31,7 +31,7 @@ def place(session: Session) -> Any:
     return m
 
 
-def _pipeline(session: Session, place: Any) -> pd.DataFrame:
+def _pipeline(session: Session, place: Municipality) -> pd.DataFrame:
     demo = demo_strategy(CODE, "Test", 40_000, "rear")
     frame = demo.projects.assign(
         documents_ready=True, strategy_aligned=True, cofinancing_share=0.2, location_status="rear"
@@ -52,7 +52,9 @@ def _failing(ranking: dict[str, Any]) -> dict[str, set[str]]:
     return out
 
 
-def test_default_gates_apply_until_the_municipality_publishes_its_own(session: Session, place: Any) -> None:
+def test_default_gates_apply_until_the_municipality_publishes_its_own(
+    session: Session, place: Municipality
+) -> None:
     operator = system_principal()
     _pipeline(session, place)
     ranking = projects.rank_projects(session, operator, place, draws=20)
@@ -66,7 +68,7 @@ def test_default_gates_apply_until_the_municipality_publishes_its_own(session: S
     assert "P-01" not in ranking["eligible"] and "P-02" in ranking["eligible"]
 
 
-def test_thresholds_and_choice_of_gates_change_who_is_eligible(session: Session, place: Any) -> None:
+def test_thresholds_and_choice_of_gates_change_who_is_eligible(session: Session, place: Municipality) -> None:
     operator = system_principal()
     frame = _pipeline(session, place)
     stored = eligibility.set_gates(
@@ -101,7 +103,7 @@ def test_thresholds_and_choice_of_gates_change_who_is_eligible(session: Session,
     assert projects.rank_projects(session, operator, place, draws=20)["gates_from"] == "default"
 
 
-def test_a_rule_on_a_criterion_score_with_its_own_message(session: Session, place: Any) -> None:
+def test_a_rule_on_a_criterion_score_with_its_own_message(session: Session, place: Municipality) -> None:
     operator = system_principal()
     frame = _pipeline(session, place)
     readiness = frame.set_index("key")["c:readiness"].astype(float)
@@ -119,7 +121,7 @@ def test_a_rule_on_a_criterion_score_with_its_own_message(session: Session, plac
     assert reason == f"readiness {float(readiness[some])} is below {threshold}"
 
 
-def test_failures_are_explained_in_the_interface_language(session: Session, place: Any) -> None:
+def test_failures_are_explained_in_the_interface_language(session: Session, place: Municipality) -> None:
     operator = system_principal()
     _pipeline(session, place)
     uk = projects.rank_projects(session, operator, place, draws=20, gettext=translator("uk").gettext)
@@ -151,7 +153,7 @@ def test_failures_are_explained_in_the_interface_language(session: Session, plac
     ],
 )
 def test_bad_rules_are_refused_and_nothing_is_stored(
-    session: Session, place: Any, spec: dict[str, Any], message: str
+    session: Session, place: Municipality, spec: dict[str, Any], message: str
 ) -> None:
     operator = system_principal()
     _pipeline(session, place)
@@ -162,7 +164,7 @@ def test_bad_rules_are_refused_and_nothing_is_stored(
     assert eligibility.gate_specs(plan) == [eligibility.standard_spec("cost", 5e6)]
 
 
-def test_repeated_names_are_refused(session: Session, place: Any) -> None:
+def test_repeated_names_are_refused(session: Session, place: Municipality) -> None:
     with pytest.raises(ValidationError, match="named once"):
         eligibility.set_gates(
             session, system_principal(), place,
@@ -170,7 +172,9 @@ def test_repeated_names_are_refused(session: Session, place: Any) -> None:
         )  # fmt: skip
 
 
-def test_only_editors_publish_gates_and_every_change_is_audited(session: Session, place: Any) -> None:
+def test_only_editors_publish_gates_and_every_change_is_audited(
+    session: Session, place: Municipality
+) -> None:
     viewer = Principal(user_id=None, email="v", roles={place.id: Role.VIEWER})
     editor = Principal(user_id=None, email="e", roles={place.id: Role.EDITOR})
     stranger = Principal(user_id=None, email="s", roles={})
@@ -185,7 +189,7 @@ def test_only_editors_publish_gates_and_every_change_is_audited(session: Session
     assert events and events[-1].details["gates"][0]["column"] == "strategy_aligned"
 
 
-def test_a_gate_on_a_dropped_criterion_is_explained(session: Session, place: Any) -> None:
+def test_a_gate_on_a_dropped_criterion_is_explained(session: Session, place: Municipality) -> None:
     operator = system_principal()
     _pipeline(session, place)
     eligibility.set_gates(
@@ -196,7 +200,7 @@ def test_a_gate_on_a_dropped_criterion_is_explained(session: Session, place: Any
         eligibility.check_projects(frame, eligibility.gate_specs(finance.get_plan(session, operator, place)))
 
 
-def test_the_portfolio_records_the_gates_it_used(session: Session, place: Any) -> None:
+def test_the_portfolio_records_the_gates_it_used(session: Session, place: Municipality) -> None:
     operator = system_principal()
     _pipeline(session, place)
     eligibility.set_gates(session, operator, place, [eligibility.standard_spec("cofinancing", 0.15)])
@@ -208,7 +212,9 @@ def test_the_portfolio_records_the_gates_it_used(session: Session, place: Any) -
     assert "P-01" not in funded | unfunded and "P-03" in funded | unfunded
 
 
-def test_a_single_eligible_project_is_ranked_first_and_can_be_funded(session: Session, place: Any) -> None:
+def test_a_single_eligible_project_is_ranked_first_and_can_be_funded(
+    session: Session, place: Municipality
+) -> None:
     operator = system_principal()
     frame = _pipeline(session, place)
     cheapest = frame.sort_values("cost").iloc[0]

@@ -10,20 +10,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hromada.data.demo_strategy import demo_strategy
-from hromada.db.models import LedgerEntry, Project
+from hromada.data.demo_strategy import DemoStrategy, demo_strategy
+from hromada.db.models import LedgerEntry, Municipality, Project
 from hromada.errors import ImportValidationError, ValidationError
+from hromada.i18n import translator
 from hromada.services import finance, portfolio_text, projects
 from hromada.services.demo import system_principal
 from hromada.services.profile import MunicipalityInput, create_municipality
-from hromada.web.i18n import translator
 
 CODE = "UA63120000000012345"
 CRITERIA = ["population_served", "urgency", "jobs", "readiness", "cost_per_person"]
 
 
 @pytest.fixture
-def place(session: Session) -> Any:
+def place(session: Session) -> Municipality:
     m = create_municipality(
         session, MunicipalityInput(CODE, "Тест", "Test", "UA63", status="rear", population=40_000)
     )
@@ -31,7 +31,7 @@ def place(session: Session) -> Any:
     return m
 
 
-def _pipeline(session: Session, place: Any, **overrides: Any) -> Any:
+def _pipeline(session: Session, place: Municipality, **overrides: Any) -> DemoStrategy:
     demo = demo_strategy(CODE, "Test", 40_000, "rear")
     frame = demo.projects.assign(documents_ready=True, strategy_aligned=True, cofinancing_share=0.1)
     for key, changes in overrides.items():
@@ -42,7 +42,9 @@ def _pipeline(session: Session, place: Any, **overrides: Any) -> Any:
     return demo
 
 
-def test_typed_criteria_are_normalised_and_published_with_the_ranking(session: Session, place: Any) -> None:
+def test_typed_criteria_are_normalised_and_published_with_the_ranking(
+    session: Session, place: Municipality
+) -> None:
     operator = system_principal()
     _pipeline(session, place)
     finance.set_criteria(
@@ -62,7 +64,7 @@ def test_typed_criteria_are_normalised_and_published_with_the_ranking(session: S
 
 
 def test_ahp_judgements_give_the_weights_and_inconsistent_ones_are_refused(
-    session: Session, place: Any
+    session: Session, place: Municipality
 ) -> None:
     operator = system_principal()
     _pipeline(session, place)
@@ -73,7 +75,8 @@ def test_ahp_judgements_give_the_weights_and_inconsistent_ones_are_refused(
     # Urgency was judged 3 times as important as jobs and 2 times readiness: it gets the largest weight.
     assert max(outcome.weights, key=outcome.weights.__getitem__) == "urgency"
     plan = finance.get_plan(session, operator, place)
-    assert finance.criteria_of(plan)["urgency"] == (pytest.approx(outcome.weights["urgency"]), "benefit")
+    weight, direction = finance.criteria_of(plan)["urgency"]
+    assert weight == pytest.approx(outcome.weights["urgency"]) and direction == "benefit"
     assert finance.criteria_of(plan)["cost_per_person"][1] == "cost"  # the direction is kept
     ranking = projects.rank_projects(session, operator, place, draws=50)
     assert ranking["weights_from"] == "ahp"
@@ -95,7 +98,7 @@ def test_ahp_judgements_give_the_weights_and_inconsistent_ones_are_refused(
         finance.set_ahp(session, operator, place, [(*demo.judgements[0][:2], 2.5), *demo.judgements[1:]])
 
 
-def test_plan_validation(session: Session, place: Any) -> None:
+def test_plan_validation(session: Session, place: Municipality) -> None:
     operator = system_principal()
     with pytest.raises(ValidationError, match="increasing"):
         finance.set_plan(session, operator, place, first_year=2028, last_year=2026)
@@ -122,10 +125,10 @@ def test_plan_validation(session: Session, place: Any) -> None:
 
 
 def _loan_use(results: dict[str, Any]) -> float:
-    return sum(f["amount"] for f in results["funding"] if f["kind"] == "ifi_loan")
+    return float(sum(f["amount"] for f in results["funding"] if f["kind"] == "ifi_loan"))
 
 
-def test_portfolio_keeps_debt_service_within_the_limit(session: Session, place: Any) -> None:
+def test_portfolio_keeps_debt_service_within_the_limit(session: Session, place: Municipality) -> None:
     operator = system_principal()
     demo = _pipeline(session, place)
     finance.set_plan(session, operator, place, first_year=2026, last_year=2028)
@@ -147,7 +150,7 @@ def test_portfolio_keeps_debt_service_within_the_limit(session: Session, place: 
     assert set(demo.sources["source_id"]) >= {f["source_id"] for f in tight["funding"]}
 
 
-def test_dependencies_alternatives_and_planning_years(session: Session, place: Any) -> None:
+def test_dependencies_alternatives_and_planning_years(session: Session, place: Municipality) -> None:
     operator = system_principal()
     # P-01 (backup power) fails a gate; P-07 (industrial park) needs it, so it cannot be funded either.
     _pipeline(
@@ -177,7 +180,7 @@ def test_dependencies_alternatives_and_planning_years(session: Session, place: A
     assert all("why" not in row for row in gap_uk) and results["notices"] == []
 
 
-def test_dependency_is_a_constraint_when_both_are_eligible(session: Session, place: Any) -> None:
+def test_dependency_is_a_constraint_when_both_are_eligible(session: Session, place: Municipality) -> None:
     operator = system_principal()
     _pipeline(session, place)
     finance.set_plan(session, operator, place, first_year=2026, last_year=2028)
@@ -193,7 +196,7 @@ def _write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_imported_links_are_checked(session: Session, place: Any, tmp_path: Path) -> None:
+def test_imported_links_are_checked(session: Session, place: Municipality, tmp_path: Path) -> None:
     operator = system_principal()
     import datetime as dt
 
@@ -234,7 +237,7 @@ def test_imported_links_are_checked(session: Session, place: Any, tmp_path: Path
 
 
 def test_refused_judgements_store_nothing_and_a_new_plan_keeps_committed_debt(
-    session: Session, place: Any
+    session: Session, place: Municipality
 ) -> None:
     operator = system_principal()
     cycle = [(a, b, 1.0) for i, a in enumerate(CRITERIA) for b in CRITERIA[i + 1 :]]
@@ -258,7 +261,7 @@ def test_refused_judgements_store_nothing_and_a_new_plan_keeps_committed_debt(
 
 
 def test_repayments_after_the_plan_are_checked_against_the_last_forecast(
-    session: Session, place: Any
+    session: Session, place: Municipality
 ) -> None:
     operator = system_principal()
     plan = finance.set_plan(

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hromada.db.models import AuditLog, ImportRecord, StatisticSeries
+from hromada.db.models import AuditLog, ImportRecord, Municipality, StatisticSeries
 from hromada.errors import ImportValidationError, NotFoundError, PermissionDeniedError
 from hromada.services import profile
 from hromada.services.access import Principal, Role
@@ -42,7 +42,7 @@ BAD_FILES = {
 
 
 @pytest.fixture
-def workspace(session: Session) -> tuple[Session, Principal, object]:
+def workspace(session: Session) -> tuple[Session, Principal, Municipality]:
     municipality = create_municipality(
         session, MunicipalityInput(CODE, "Тест", "Test", "UA63", population=1000, area_km2=10.0)
     )
@@ -56,11 +56,13 @@ def _count(session: Session, model: type) -> int:
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
-def test_every_error_class_writes_nothing(workspace: tuple[Session, Principal, object], case: str) -> None:
+def test_every_error_class_writes_nothing(
+    workspace: tuple[Session, Principal, Municipality], case: str
+) -> None:
     session, editor, municipality = workspace
     content, column = BAD_FILES[case]
     with pytest.raises(ImportValidationError) as info:
-        profile.import_statistics(session, editor, municipality, content, filename=f"{case}.csv")  # type: ignore[arg-type]
+        profile.import_statistics(session, editor, municipality, content, filename=f"{case}.csv")
     session.rollback()
     error = info.value
     assert error.issues and all(issue.file == f"{case}.csv" for issue in error.issues)
@@ -72,29 +74,29 @@ def test_every_error_class_writes_nothing(workspace: tuple[Session, Principal, o
     assert _count(session, AuditLog) == 1  # only the municipality's creation
 
 
-def test_huge_file_is_refused_before_parsing(workspace: tuple[Session, Principal, object]) -> None:
+def test_huge_file_is_refused_before_parsing(workspace: tuple[Session, Principal, Municipality]) -> None:
     session, editor, municipality = workspace
     content = (HEADER + "2023,10,employment,5\n" * 1000).encode()
     with pytest.raises(ImportValidationError) as info:
-        profile.import_statistics(session, editor, municipality, content, filename="big.csv", max_bytes=1000)  # type: ignore[arg-type]
+        profile.import_statistics(session, editor, municipality, content, filename="big.csv", max_bytes=1000)
     assert "1,000" in str(info.value) or "1000" in str(info.value)
     assert _count(session, StatisticSeries) == 0
 
 
-def test_import_dry_run_reimport_and_provenance(workspace: tuple[Session, Principal, object]) -> None:
+def test_import_dry_run_reimport_and_provenance(workspace: tuple[Session, Principal, Municipality]) -> None:
     session, editor, municipality = workspace
     content = (HEADER + "2023,10,employment,5\n2023,11,employment,7\n2023,_T,population,1000\n").encode()
-    dry = profile.import_statistics(session, editor, municipality, content, filename="a.csv", dry_run=True)  # type: ignore[arg-type]
+    dry = profile.import_statistics(session, editor, municipality, content, filename="a.csv", dry_run=True)
     assert (dry.inserted, dry.updated, dry.unchanged, dry.dry_run) == (3, 0, 0, True)
     assert _count(session, StatisticSeries) == 0
-    first = profile.import_statistics(session, editor, municipality, content, filename="a.csv")  # type: ignore[arg-type]
+    first = profile.import_statistics(session, editor, municipality, content, filename="a.csv")
     session.commit()
     assert (first.inserted, first.updated, first.unchanged) == (3, 0, 0)
-    again = profile.import_statistics(session, editor, municipality, content, filename="a.csv")  # type: ignore[arg-type]
+    again = profile.import_statistics(session, editor, municipality, content, filename="a.csv")
     session.commit()
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
     changed = content.replace(b"employment,7", b"employment,8")
-    third = profile.import_statistics(session, editor, municipality, changed, filename="a.csv")  # type: ignore[arg-type]
+    third = profile.import_statistics(session, editor, municipality, changed, filename="a.csv")
     session.commit()
     assert (third.inserted, third.updated, third.unchanged) == (0, 1, 2)
     assert _count(session, StatisticSeries) == 3
@@ -106,15 +108,15 @@ def test_import_dry_run_reimport_and_provenance(workspace: tuple[Session, Princi
     assert value == 8.0
 
 
-def test_viewers_and_strangers_cannot_import(workspace: tuple[Session, Principal, object]) -> None:
+def test_viewers_and_strangers_cannot_import(workspace: tuple[Session, Principal, Municipality]) -> None:
     session, _, municipality = workspace
     content = (HEADER + "2023,10,employment,5\n").encode()
-    viewer = Principal(user_id=None, email="v", roles={municipality.id: Role.VIEWER})  # type: ignore[attr-defined]
+    viewer = Principal(user_id=None, email="v", roles={municipality.id: Role.VIEWER})
     stranger = Principal(user_id=None, email="s", roles={})
     with pytest.raises(PermissionDeniedError):
-        profile.import_statistics(session, viewer, municipality, content, filename="a.csv")  # type: ignore[arg-type]
+        profile.import_statistics(session, viewer, municipality, content, filename="a.csv")
     with pytest.raises(NotFoundError):
-        profile.import_statistics(session, stranger, municipality, content, filename="a.csv")  # type: ignore[arg-type]
+        profile.import_statistics(session, stranger, municipality, content, filename="a.csv")
     assert _count(session, StatisticSeries) == 0
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
-from hromada.db.models import Role
+from hromada.db.models import Municipality, Role
 from hromada.errors import ConflictError, ValidationError
 from hromada.services import accounts, partners, strategy
 from hromada.services.access import load_principal
@@ -16,7 +16,7 @@ from hromada.services.profile import MunicipalityInput, create_municipality
 
 
 @pytest.fixture
-def place(session: Session) -> object:
+def place(session: Session) -> Municipality:
     m = create_municipality(
         session,
         MunicipalityInput("UA63120000000012345", "Тест", "Test", "UA63", status="rear", population=9000),
@@ -25,7 +25,7 @@ def place(session: Session) -> object:
     return m
 
 
-def test_register_grid_and_contacts_for_the_team_only(session: Session, place: object) -> None:
+def test_register_grid_and_contacts_for_the_team_only(session: Session, place: Municipality) -> None:
     operator = system_principal()
     partners.add_stakeholder(
         session,
@@ -36,41 +36,41 @@ def test_register_grid_and_contacts_for_the_team_only(session: Session, place: o
         influence=5,
         interest=5,
         contact="+380 44 000 00 00",
-    )  # type: ignore[arg-type]
+    )
     partners.add_stakeholder(
         session, operator, place, "Bakers' association", "private", influence=2, interest=4
-    )  # type: ignore[arg-type]
+    )
     with pytest.raises(ConflictError):
-        partners.add_stakeholder(session, operator, place, "Water utility", "public")  # type: ignore[arg-type]
+        partners.add_stakeholder(session, operator, place, "Water utility", "public")
     with pytest.raises(ValidationError, match="influence"):
-        partners.add_stakeholder(session, operator, place, "X", "donor", influence=9)  # type: ignore[arg-type]
+        partners.add_stakeholder(session, operator, place, "X", "donor", influence=9)
     with pytest.raises(ValidationError, match="type"):
-        partners.add_stakeholder(session, operator, place, "Y", "alien")  # type: ignore[arg-type]
+        partners.add_stakeholder(session, operator, place, "Y", "alien")
     viewer = accounts.add_user(session, "viewer@example.org", "long-enough-password")
-    accounts.add_membership(session, viewer, place, Role.VIEWER)  # type: ignore[arg-type]
+    accounts.add_membership(session, viewer, place, Role.VIEWER)
     session.flush()
     seen = {
         r["name"]: r for r in partners.stakeholder_rows(session, load_principal(session, viewer.id), place)
-    }  # type: ignore[arg-type]
+    }
     assert seen["Water utility"]["contact"] is None
     assert seen["Water utility"]["quadrant"] == "manage closely"
     assert seen["Bakers' association"]["quadrant"] == "keep informed"
-    inside = {r["name"]: r for r in partners.stakeholder_rows(session, operator, place)}  # type: ignore[arg-type]
+    inside = {r["name"]: r for r in partners.stakeholder_rows(session, operator, place)}
     assert inside["Water utility"]["contact"].startswith("+380")
 
 
-def test_network_gaps_and_consultation_flags(session: Session, place: object) -> None:
+def test_network_gaps_and_consultation_flags(session: Session, place: Municipality) -> None:
     operator = system_principal()
-    strategy.add_goal(session, operator, place, "G1", "Water")  # type: ignore[arg-type]
-    strategy.add_goal(session, operator, place, "G1.1", "Pumps on backup power", parent="G1")  # type: ignore[arg-type]
-    strategy.add_goal(session, operator, place, "G2", "Jobs")  # type: ignore[arg-type]
-    partners.add_stakeholder(session, operator, place, "Water utility", "public")  # type: ignore[arg-type]
-    partners.add_stakeholder(session, operator, place, "UNDP", "international")  # type: ignore[arg-type]
-    partners.add_stakeholder(session, operator, place, "Idle NGO", "civil_society")  # type: ignore[arg-type]
+    strategy.add_goal(session, operator, place, "G1", "Water")
+    strategy.add_goal(session, operator, place, "G1.1", "Pumps on backup power", parent="G1")
+    strategy.add_goal(session, operator, place, "G2", "Jobs")
+    partners.add_stakeholder(session, operator, place, "Water utility", "public")
+    partners.add_stakeholder(session, operator, place, "UNDP", "international")
+    partners.add_stakeholder(session, operator, place, "Idle NGO", "civil_society")
     partners.add_partnership(
         session, operator, place, "Water utility", "Generators", partner="UNDP", goal="G1.1"
-    )  # type: ignore[arg-type]
-    gaps = partners.partner_network(session, operator, place)  # type: ignore[arg-type]
+    )
+    gaps = partners.partner_network(session, operator, place)
     assert gaps.goals_without_partner == ["G2"]
     assert gaps.partners_without_role == ["Idle NGO"]
     assert gaps.graph.has_edge("s:Water utility", "g:G1.1")
@@ -82,40 +82,40 @@ def test_network_gaps_and_consultation_flags(session: Session, place: object) ->
         dt.date(2026, 3, 1),
         dt.date(2026, 3, 5),
         proposals_received=4,
-    )  # type: ignore[arg-type]
-    (row,) = partners.consultations(session, operator, place)  # type: ignore[arg-type]
+    )
+    (row,) = partners.consultations(session, operator, place)
     assert row["flags"] == ["window of 5 days is shorter than the minimum of 10"]
     with pytest.raises(ValidationError):
-        partners.add_consultation(session, operator, place, "x", dt.date(2026, 3, 5), dt.date(2026, 3, 1))  # type: ignore[arg-type]
+        partners.add_consultation(session, operator, place, "x", dt.date(2026, 3, 5), dt.date(2026, 3, 1))
 
 
-def test_partnerships_and_communication_plan_are_listed(session: Session, place: object) -> None:
+def test_partnerships_and_communication_plan_are_listed(session: Session, place: Municipality) -> None:
     operator = system_principal()
-    strategy.add_goal(session, operator, place, "G1", "Water")  # type: ignore[arg-type]
-    partners.add_stakeholder(session, operator, place, "Water utility", "public")  # type: ignore[arg-type]
-    partners.add_stakeholder(session, operator, place, "UNDP", "international")  # type: ignore[arg-type]
+    strategy.add_goal(session, operator, place, "G1", "Water")
+    partners.add_stakeholder(session, operator, place, "Water utility", "public")
+    partners.add_stakeholder(session, operator, place, "UNDP", "international")
     partners.add_partnership(
         session, operator, place, "Water utility", " Generators ", partner="UNDP", goal="G1",
         starts_on=dt.date(2026, 1, 1),
-    )  # type: ignore[arg-type]  # fmt: skip
-    partners.add_partnership(session, operator, place, "UNDP", "Shelters")  # type: ignore[arg-type]
-    first, second = partners.partnerships(session, operator, place)  # type: ignore[arg-type]
+    )  # fmt: skip
+    partners.add_partnership(session, operator, place, "UNDP", "Shelters")
+    first, second = partners.partnerships(session, operator, place)
     assert first["stakeholder"] == "Water utility" and first["partner"] == "UNDP"
     assert first["subject"] == "Generators" and first["goal"] == "G1" and first["project"] is None
     assert first["starts_on"] == "2026-01-01" and first["ends_on"] is None
     assert second["partner"] is None and second["goal"] is None
-    assert partners.project_options(session, operator, place) == []  # type: ignore[arg-type]
+    assert partners.project_options(session, operator, place) == []
     for bad, message in (
         ({"subject": "  "}, "subject"),
         ({"subject": "x", "partner": "UNDP"}, "another stakeholder"),
         ({"subject": "x", "starts_on": dt.date(2026, 2, 1), "ends_on": dt.date(2026, 1, 1)}, "end before"),
     ):
         with pytest.raises(ValidationError, match=message):
-            partners.add_partnership(session, operator, place, "UNDP", **bad)  # type: ignore[arg-type]
-    partners.add_communication(session, operator, place, "Residents", "Repairs", "Telegram", " Monthly ")  # type: ignore[arg-type]
-    (line,) = partners.communication_plan(session, operator, place)  # type: ignore[arg-type]
+            partners.add_partnership(session, operator, place, "UNDP", **bad)
+    partners.add_communication(session, operator, place, "Residents", "Repairs", "Telegram", " Monthly ")
+    (line,) = partners.communication_plan(session, operator, place)
     assert line["audience"] == "Residents" and line["timing"] == "Monthly"
     with pytest.raises(ValidationError, match="channel"):
-        partners.add_communication(session, operator, place, "Residents", "Repairs", "x" * 101, "Monthly")  # type: ignore[arg-type]
+        partners.add_communication(session, operator, place, "Residents", "Repairs", "x" * 101, "Monthly")
     with pytest.raises(ValidationError, match="needs an audience"):
-        partners.add_communication(session, operator, place, "", "Repairs", "Telegram", "Monthly")  # type: ignore[arg-type]
+        partners.add_communication(session, operator, place, "", "Repairs", "Telegram", "Monthly")

@@ -10,8 +10,8 @@ import pytest
 from hromada.analysis.decide import notice_text as analysis_notice_text
 from hromada.analysis.decide import optimize_portfolio
 from hromada.analysis.decide import reason_text as analysis_reason_text
+from hromada.i18n import translator
 from hromada.services import portfolio_text, project_exports
-from hromada.web.i18n import translator
 
 RULES: list[dict[str, Any]] = [
     {"rule": "no_source", "sector": "culture", "type": "construction"},
@@ -116,6 +116,7 @@ def test_the_analysis_keeps_each_reason_as_data_beside_its_english_text() -> Non
     assert whys["d"] == {"code": "needs", "projects": ["b"]}
     assert whys["e"]["code"] == "alone" and whys["e"]["rules"][0]["rule"] in ("budget", "eligibility")
     for project, why in whys.items():
+        assert isinstance(project, str)  # the gap table is indexed by project key
         assert result.gap.loc[project, "reason"] == analysis_reason_text(why)
     assert result.notices == () and result.explanation == ()
 

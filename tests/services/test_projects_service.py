@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hromada.db.models import Project
+from hromada.db.models import Municipality, Project
 from hromada.errors import ImportValidationError, ValidationError
 from hromada.services import projects
 from hromada.services.demo import system_principal
@@ -25,7 +25,7 @@ EIB,EIB loan,ifi_loan,40000000,20000000,water_sanitation;energy,0.8,0.03,15,3
 
 
 @pytest.fixture
-def place(session: Session) -> object:
+def place(session: Session) -> Municipality:
     m = create_municipality(
         session,
         MunicipalityInput("UA63120000000012345", "Тест", "Test", "UA63", status="rear", population=9000),
@@ -40,26 +40,28 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_pipeline_import_stage_sources_and_oc4ids(session: Session, place: object, tmp_path: Path) -> None:
+def test_pipeline_import_stage_sources_and_oc4ids(
+    session: Session, place: Municipality, tmp_path: Path
+) -> None:
     operator = system_principal()
-    assert projects.import_projects(session, operator, place, _write(tmp_path, "p.csv", PROJECTS)) == 2  # type: ignore[arg-type]
-    frame = projects.project_frame(session, operator, place).set_index("key")  # type: ignore[arg-type]
+    assert projects.import_projects(session, operator, place, _write(tmp_path, "p.csv", PROJECTS)) == 2
+    frame = projects.project_frame(session, operator, place).set_index("key")
     assert frame.loc["P-01", "goal_keys"] == ["G1", "G1.1"]
     assert frame.loc["P-01", "c:population"] == 30000 and bool(frame.loc["P-02", "documents_ready"]) is False
-    projects.set_stage(session, operator, place, "P-02", "preparation")  # type: ignore[arg-type]
+    projects.set_stage(session, operator, place, "P-02", "preparation")
     with pytest.raises(ValidationError, match="stage"):
-        projects.set_stage(session, operator, place, "P-02", "dreaming")  # type: ignore[arg-type]
-    assert projects.import_sources(session, operator, place, _write(tmp_path, "s.csv", SOURCES)) == 2  # type: ignore[arg-type]
-    sources = projects.source_frame(session, operator, place).set_index("source_id")  # type: ignore[arg-type]
+        projects.set_stage(session, operator, place, "P-02", "dreaming")
+    assert projects.import_sources(session, operator, place, _write(tmp_path, "s.csv", SOURCES)) == 2
+    sources = projects.source_frame(session, operator, place).set_index("source_id")
     assert sources.loc["EIB", "amount_2027"] == 20_000_000 and sources.loc["EIB", "tenor_years"] == 15
-    package = projects.export_oc4ids(session, operator, place)  # type: ignore[arg-type]
+    package = projects.export_oc4ids(session, operator, place)
     ids = [p["id"] for p in package["projects"]]
     assert ids == ["hromada-UA63120000000012345-P-01", "hromada-UA63120000000012345-P-02"]
     assert package["projects"][0]["sector"] == ["waterAndWaste"]
 
 
 def test_bad_pipeline_lists_every_problem_and_writes_nothing(
-    session: Session, place: object, tmp_path: Path
+    session: Session, place: Municipality, tmp_path: Path
 ) -> None:
     bad = _write(
         tmp_path,
@@ -69,21 +71,23 @@ def test_bad_pipeline_lists_every_problem_and_writes_nothing(
         "P-01,Second,identification,health,10,0.1,true\n",
     )
     with pytest.raises(ImportValidationError) as caught:
-        projects.import_projects(session, system_principal(), place, bad)  # type: ignore[arg-type]
+        projects.import_projects(session, system_principal(), place, bad)
     columns = {i.column for i in caught.value.issues}
     assert columns >= {"title", "stage", "sector", "cost", "cofinancing_share", "documents_ready", "key"}
     assert all(i.file == "bad.csv" for i in caught.value.issues)
     assert session.scalar(select(func.count()).select_from(Project)) == 0
 
 
-def test_ranking_gates_and_a_funded_portfolio_on_the_demo_pipeline(session: Session, place: object) -> None:
+def test_ranking_gates_and_a_funded_portfolio_on_the_demo_pipeline(
+    session: Session, place: Municipality
+) -> None:
     from hromada.data.demo_strategy import demo_strategy
 
     demo = demo_strategy("UA63120000000012345", "Test", 40_000, "rear")
     operator = system_principal()
-    projects.save_projects(session, place, demo.projects.assign(documents_ready=True, strategy_aligned=True))  # type: ignore[arg-type]
-    projects.save_sources(session, place, demo.sources)  # type: ignore[arg-type]
-    ranking = projects.rank_projects(session, operator, place, draws=200)  # type: ignore[arg-type]
+    projects.save_projects(session, place, demo.projects.assign(documents_ready=True, strategy_aligned=True))
+    projects.save_sources(session, place, demo.sources)
+    ranking = projects.rank_projects(session, operator, place, draws=200)
     # Projects below 10 % co-financing fail the gate, with the reason stated.
     low = set(demo.projects.loc[demo.projects["cofinancing_share"] < 0.1, "key"])
     assert {f["project"] for f in ranking["failures"] if f["gate"] == "co-financing"} == low
@@ -91,7 +95,7 @@ def test_ranking_gates_and_a_funded_portfolio_on_the_demo_pipeline(session: Sess
     ranks = [row["rank"] for row in ranking["ranking"]]
     assert ranks == list(range(1, len(ranks) + 1))
     assert {row["key"] for row in ranking["stability"]} == set(ranking["eligible"])
-    run = projects.plan_portfolio(session, operator, place)  # type: ignore[arg-type]
+    run = projects.plan_portfolio(session, operator, place)
     results = run.results
     assert results["status"] == "optimal" and results["selected"]
     # Every selected project is fully funded, and no source spends more than it has in a year.

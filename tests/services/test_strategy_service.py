@@ -7,18 +7,18 @@ import datetime as dt
 import pytest
 from sqlalchemy.orm import Session
 
-from hromada.db.models import AnalysisRun, Kpi
+from hromada.db.models import AnalysisRun, Kpi, Municipality
 from hromada.errors import ConflictError, ValidationError
+from hromada.i18n import translator
 from hromada.services import strategy
 from hromada.services.demo import system_principal
 from hromada.services.profile import MunicipalityInput, create_municipality
-from hromada.web.i18n import translator
 
 TODAY = dt.date(2026, 11, 24)
 
 
 @pytest.fixture
-def place(session: Session) -> object:
+def place(session: Session) -> Municipality:
     m = create_municipality(
         session,
         MunicipalityInput("UA63120000000012345", "Тест", "Test", "UA63", status="rear", population=9000),
@@ -27,17 +27,19 @@ def place(session: Session) -> object:
     return m
 
 
-def test_vision_is_written_and_validated(session: Session, place: object) -> None:
+def test_vision_is_written_and_validated(session: Session, place: Municipality) -> None:
     principal = system_principal()
     with pytest.raises(ValidationError, match="vision"):
-        strategy.set_vision(session, principal, place, "  ")  # type: ignore[arg-type]
+        strategy.set_vision(session, principal, place, "  ")
     s = strategy.set_vision(
         session, principal, place, "A safe, warm and working community", horizon_year=2030
-    )  # type: ignore[arg-type]
+    )
     assert s.vision.startswith("A safe") and s.horizon_year == 2030
 
 
-def test_swot_is_suggested_from_the_stored_analyses_with_evidence(session: Session, place: object) -> None:
+def test_swot_is_suggested_from_the_stored_analyses_with_evidence(
+    session: Session, place: Municipality
+) -> None:
     principal = system_principal()
     session.add(
         AnalysisRun(
@@ -45,7 +47,7 @@ def test_swot_is_suggested_from_the_stored_analyses_with_evidence(session: Sessi
             domain="economy",
             preset="ecomplexity",
             parameters={},
-            data_hash="x" * 64,  # type: ignore[attr-defined]
+            data_hash="x" * 64,
             version="t",
             results={
                 "quadrants": [
@@ -74,14 +76,14 @@ def test_swot_is_suggested_from_the_stored_analyses_with_evidence(session: Sessi
             municipality_id=place.id,
             domain="infrastructure-criticality",
             preset="default",
-            parameters={},  # type: ignore[attr-defined]
+            parameters={},
             data_hash="y" * 64,
             version="t",
             results={"ranking": [{"asset_id": "PS-01", "population_cut": 12000.0}]},
         )
     )
     session.flush()
-    suggestions = strategy.suggest_swot(session, principal, place)  # type: ignore[arg-type]
+    suggestions = strategy.suggest_swot(session, principal, place)
     by_quadrant = {q: [s for s in suggestions if s["quadrant"] == q] for q in strategy.QUADRANTS}
     assert "Manufacture of food products" in by_quadrant["strength"][0]["text"]
     assert by_quadrant["strength"][0]["evidence"]["kind"] == "economy"
@@ -92,7 +94,7 @@ def test_swot_is_suggested_from_the_stored_analyses_with_evidence(session: Sessi
     # The same suggestions in the user's language, with the same evidence.
     for locale, words in (("uk", "Концентрована економіка"), ("de", "Konzentrierte Wirtschaft")):
         tr = translator(locale)
-        translated = strategy.suggest_swot(session, principal, place, locale=locale, gettext=tr.gettext)  # type: ignore[arg-type]
+        translated = strategy.suggest_swot(session, principal, place, locale=locale, gettext=tr.gettext)
         assert [s["evidence"] for s in translated] == [s["evidence"] for s in suggestions]
         assert not {s["text"] for s in translated} & {s["text"] for s in suggestions}
         assert any(words in s["text"] for s in translated), [s["text"] for s in translated]
@@ -100,33 +102,33 @@ def test_swot_is_suggested_from_the_stored_analyses_with_evidence(session: Sessi
     first = by_quadrant["strength"][0]
     item = strategy.add_swot(
         session, principal, place, first["quadrant"], first["text"], evidence=first["evidence"]
-    )  # type: ignore[arg-type]
+    )
     assert item.evidence["reference"].startswith("analysis_run:")
-    again = strategy.suggest_swot(session, principal, place)  # type: ignore[arg-type]
+    again = strategy.suggest_swot(session, principal, place)
     assert first["text"] not in {s["text"] for s in again}
     edited = strategy.set_swot_status(
         session, principal, place, item.id, "accepted", text="Food processing is strong"
-    )  # type: ignore[arg-type]
+    )
     assert edited.status == "edited"
 
 
-def test_goal_tree_flags_what_is_not_smart(session: Session, place: object) -> None:
+def test_goal_tree_flags_what_is_not_smart(session: Session, place: Municipality) -> None:
     principal = system_principal()
-    strategy.add_goal(session, principal, place, "G1", "Restore basic services")  # type: ignore[arg-type]
-    strategy.add_goal(session, principal, place, "G2", "Grow local jobs")  # type: ignore[arg-type]
-    strategy.add_goal(session, principal, place, "G1.1", "Water all year", parent="G1")  # type: ignore[arg-type]
+    strategy.add_goal(session, principal, place, "G1", "Restore basic services")
+    strategy.add_goal(session, principal, place, "G2", "Grow local jobs")
+    strategy.add_goal(session, principal, place, "G1.1", "Water all year", parent="G1")
     with pytest.raises(ConflictError):
-        strategy.add_goal(session, principal, place, "G1", "Duplicate")  # type: ignore[arg-type]
+        strategy.add_goal(session, principal, place, "G1", "Duplicate")
     with pytest.raises(ValidationError, match="objectives"):
-        strategy.add_goal(session, principal, place, "G1.1.1", "Too deep", parent="G1.1")  # type: ignore[arg-type]
+        strategy.add_goal(session, principal, place, "G1.1.1", "Too deep", parent="G1.1")
     strategy.add_kpi(
-        session, principal, place, "G1.1", "Households with water", unit="%", baseline=(62.0, dt.date(2025, 1, 1)),  # type: ignore[arg-type]
+        session, principal, place, "G1.1", "Households with water", unit="%", baseline=(62.0, dt.date(2025, 1, 1)),
         target=95.0, deadline=dt.date(2028, 12, 31), data_source="water utility",
     )  # fmt: skip
-    strategy.add_kpi(session, principal, place, "G1.1", "Outage hours", direction="decrease", target=10.0)  # type: ignore[arg-type]
+    strategy.add_kpi(session, principal, place, "G1.1", "Outage hours", direction="decrease", target=10.0)
     with pytest.raises(ValidationError, match="objectives"):
-        strategy.add_kpi(session, principal, place, "G1", "On a goal")  # type: ignore[arg-type]
-    tree = strategy.goal_tree(session, principal, place, today=TODAY)  # type: ignore[arg-type]
+        strategy.add_kpi(session, principal, place, "G1", "On a goal")
+    tree = strategy.goal_tree(session, principal, place, today=TODAY)
     g1, g2 = tree
     assert g2.flags == ["no objective"]
     (objective,) = g1.children
@@ -136,7 +138,7 @@ def test_goal_tree_flags_what_is_not_smart(session: Session, place: object) -> N
     assert (
         "no baseline (value and date)" in flags_bad and "no deadline" in flags_bad and "no unit" in flags_bad
     )
-    strategy.add_measure(session, principal, place, "G1.1", "Generators for the pumps")  # type: ignore[arg-type]
+    strategy.add_measure(session, principal, place, "G1.1", "Generators for the pumps")
     assert strategy.goal_tree(session, principal, place, today=TODAY)[0].children[0].flags == []
 
 
@@ -155,14 +157,14 @@ def test_consultation_window_shorter_than_the_legal_minimum_is_flagged() -> None
     assert strategy.consultation_flags(dt.date(2026, 3, 1), dt.date(2026, 3, 20), minimum_days=30)
 
 
-def test_kpis_and_measures_need_a_name_and_a_short_unit(session: Session, place: object) -> None:
+def test_kpis_and_measures_need_a_name_and_a_short_unit(session: Session, place: Municipality) -> None:
     principal = system_principal()
-    strategy.add_goal(session, principal, place, "G1", "Restore basic services")  # type: ignore[arg-type]
-    strategy.add_goal(session, principal, place, "G1.1", "Water all year", parent="G1")  # type: ignore[arg-type]
+    strategy.add_goal(session, principal, place, "G1", "Restore basic services")
+    strategy.add_goal(session, principal, place, "G1.1", "Water all year", parent="G1")
     with pytest.raises(ValidationError, match="`name`"):
-        strategy.add_kpi(session, principal, place, "G1.1", "  ")  # type: ignore[arg-type]
+        strategy.add_kpi(session, principal, place, "G1.1", "  ")
     with pytest.raises(ValidationError, match="`unit`"):
-        strategy.add_kpi(session, principal, place, "G1.1", "Households", unit="u" * 33)  # type: ignore[arg-type]
+        strategy.add_kpi(session, principal, place, "G1.1", "Households", unit="u" * 33)
     with pytest.raises(ValidationError, match="`title`"):
-        strategy.add_measure(session, principal, place, "G1.1", "")  # type: ignore[arg-type]
-    assert strategy.goal_tree(session, principal, place)[0].children[0].flags == ["no KPI", "no measure"]  # type: ignore[arg-type]
+        strategy.add_measure(session, principal, place, "G1.1", "")
+    assert strategy.goal_tree(session, principal, place)[0].children[0].flags == ["no KPI", "no measure"]

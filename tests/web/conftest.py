@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
@@ -18,13 +19,16 @@ from sqlalchemy.orm import Session
 from hromada.data.synthetic import generate_panel, write_panel_parquet
 from hromada.db.engine import make_engine, make_session_factory, session_scope
 from hromada.db.migrate import upgrade
-from hromada.db.models import Role
+from hromada.db.models import Municipality, Role
 from hromada.services import accounts, economy
 from hromada.services.demo import system_principal
 from hromada.services.profile import MunicipalityInput, create_municipality, upsert_statistics
 from hromada.services.reference import NATIONAL_PANEL, register_reference
 from hromada.settings import Settings, get_settings
 from hromada.web import create_app
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PASSWORD = "correct-horse-battery"
 CODE_A = "UA63120000000011111"
@@ -77,7 +81,7 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> None:
     assert response.status_code == 303, response.text
 
 
-def _stats(code: str) -> object:
+def _stats(code: str) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(
@@ -93,7 +97,7 @@ def _stats(code: str) -> object:
     )
 
 
-def _assessment_data(session: Session, settings: Settings, municipality: object) -> None:
+def _assessment_data(session: Session, settings: Settings, municipality: Municipality) -> None:
     """Assets, dependencies, a ledger entry, an assessment with an evidence file and a criticality run."""
     import pandas as pd
 
@@ -101,20 +105,20 @@ def _assessment_data(session: Session, settings: Settings, municipality: object)
 
     assets = pd.read_csv(io.BytesIO(ASSETS_CSV), dtype={"asset_id": str})
     deps = pd.read_csv(io.BytesIO(DEPENDENCIES_CSV))
-    infrastructure.save_network(session, municipality, assets, deps)  # type: ignore[arg-type]
+    infrastructure.save_network(session, municipality, assets, deps)
     assessment.save_ledger(
         session, municipality, pd.read_csv(io.BytesIO(LEDGER_CSV), dtype={"asset_id": str})
-    )  # type: ignore[arg-type]
+    )
     principal = system_principal()
     assessment.save_assessment(
-        session, settings, principal, municipality,  # type: ignore[arg-type]
+        session, settings, principal, municipality,
         framework="hromada-wartime-resilience", assessed_on=dt.date(2026, 1, 15), assessor="fixture",
         scores={}, evidence={}, files={"gov.lead": (EVIDENCE[1], EVIDENCE[0])},
     )  # fmt: skip
-    infrastructure.run_criticality(session, principal, municipality)  # type: ignore[arg-type]
+    infrastructure.run_criticality(session, principal, municipality)
     from hromada.services import strategy
 
-    strategy.add_swot(session, principal, municipality, "strength", "Fixture strength")  # type: ignore[arg-type]
+    strategy.add_swot(session, principal, municipality, "strength", "Fixture strength")
     from hromada.data.demo_strategy import demo_strategy
     from hromada.services import projects
 
@@ -122,14 +126,14 @@ def _assessment_data(session: Session, settings: Settings, municipality: object)
     pipeline = demo.projects.head(3).assign(
         documents_ready=True, strategy_aligned=True, cofinancing_share=0.2, location_status="rear"
     )
-    projects.save_projects(session, municipality, pipeline)  # type: ignore[arg-type]
-    projects.save_sources(session, municipality, demo.sources)  # type: ignore[arg-type]
-    projects.plan_portfolio(session, principal, municipality)  # type: ignore[arg-type]
-    strategy.add_goal(session, principal, municipality, "G1", "Fixture goal")  # type: ignore[arg-type]
-    strategy.add_goal(session, principal, municipality, "G1.1", "Fixture objective", parent="G1")  # type: ignore[arg-type]
+    projects.save_projects(session, municipality, pipeline)
+    projects.save_sources(session, municipality, demo.sources)
+    projects.plan_portfolio(session, principal, municipality)
+    strategy.add_goal(session, principal, municipality, "G1", "Fixture goal")
+    strategy.add_goal(session, principal, municipality, "G1.1", "Fixture objective", parent="G1")
     from hromada.services import partners
 
-    partners.add_stakeholder(session, principal, municipality, STAKEHOLDER, "public")  # type: ignore[arg-type]
+    partners.add_stakeholder(session, principal, municipality, STAKEHOLDER, "public")
 
 
 def _reference_panel(session: Session, settings: Settings) -> None:
@@ -163,8 +167,8 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
                 CODE_B, "Бета", "Beta", "UA46", status="hosting-idp", population=50_000, area_km2=300.0
             ),
         )
-        upsert_statistics(s, a.id, _stats(CODE_A))  # type: ignore[arg-type]
-        upsert_statistics(s, b.id, _stats(CODE_B))  # type: ignore[arg-type]
+        upsert_statistics(s, a.id, _stats(CODE_A))
+        upsert_statistics(s, b.id, _stats(CODE_B))
         for who in ROLES:
             user = accounts.add_user(s, email_of(who), PASSWORD, is_facilitator=who == "facilitator")
             if who in ("admin", "editor", "viewer"):

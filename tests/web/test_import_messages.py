@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from hromada.errors import ImportValidationError
+from hromada.i18n import translator
+from hromada.i18n.import_messages import localize_issue
 from hromada.io import read_statistics
-from hromada.web.i18n import translator
-from hromada.web.import_messages import localize_issue
 
 H = "region_code,year,sector_code,measure,value\n"
 R = "UA63120000000012345"

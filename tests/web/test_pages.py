@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from hromada.web.security import CONTENT_SECURITY_POLICY
+from hromada.http.security import CONTENT_SECURITY_POLICY
 from tests.web.conftest import CODE_A, PASSWORD, Workspace, csrf_from, email_of
 
 EXTERNAL = re.compile(r"""(?:src|href|action|url)\s*[=(]\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)

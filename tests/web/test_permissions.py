@@ -8,10 +8,13 @@ request on B by A's members must fail exactly as for a municipality that does no
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select
+from starlette.routing import Route
 
 from hromada.data.demo_strategy import demo_strategy
 from hromada.db.engine import make_engine, make_session_factory
@@ -67,8 +70,9 @@ SUCCESS = {
     ("POST", "/api/v1/municipalities/{code}/projects/portfolio"): 201,
 }
 
-# What each unsafe request sends (default: a statistics file as a dry run).
-PAYLOADS = {
+# What each unsafe request sends (default: a statistics file as a dry run): the keyword arguments of the
+# client's request, or a function making them (for values that must differ on every call).
+PAYLOADS: dict[str, dict[str, Any] | Callable[[], dict[str, Any]]] = {
     "/municipalities/{code}/ledger/import": {
         "data": {"dry_run": "true"},
         "files": {"file": ("l.csv", LEDGER_CSV, "text/csv")},
@@ -155,9 +159,15 @@ PAYLOADS = {
         "json": {"judgements": [{"a": a, "b": b, "value": v} for a, b, v in JUDGEMENTS]}
     },
 }
-_UNIQUE = itertools.count(100)
-_DEFAULT_API = {"params": {"dry_run": "true"}, "files": {"file": ("x.csv", GOOD_CSV, "text/csv")}}
-_DEFAULT_PAGE = {"data": {"dry_run": "true"}, "files": {"file": ("x.csv", GOOD_CSV, "text/csv")}}
+_UNIQUE: itertools.count[int] = itertools.count(100)
+_DEFAULT_API: dict[str, Any] = {
+    "params": {"dry_run": "true"},
+    "files": {"file": ("x.csv", GOOD_CSV, "text/csv")},
+}
+_DEFAULT_PAGE: dict[str, Any] = {
+    "data": {"dry_run": "true"},
+    "files": {"file": ("x.csv", GOOD_CSV, "text/csv")},
+}
 
 
 def _expect(
@@ -277,11 +287,12 @@ def test_the_table_covers_every_route(workspace: Workspace) -> None:
     """A new route must be added to this table (and so get its permission rule tested)."""
     declared = {(m, p) for m, p, *_ in MUNICIPALITY_ROUTES}
     declared |= {(m, p) for m, p, _ in NETWORK_ROUTES} | PUBLIC_ROUTES
-    app_routes = set()
+    app_routes: set[tuple[str, str]] = set()
     for route in workspace.app.routes:
         methods = getattr(route, "methods", None) or set()
         for method in methods - {"HEAD"}:
-            app_routes.add((method, route.path))  # type: ignore[attr-defined]
+            assert isinstance(route, Route)  # only a Route (an APIRoute too) has methods
+            app_routes.add((method, route.path))
     missing = app_routes - declared
     assert not missing, f"routes without a permission rule in this test: {sorted(missing)}"
     assert any(isinstance(r, APIRoute) for r in workspace.app.routes)
@@ -316,7 +327,7 @@ def test_municipality_routes(
             response = client.get(path, headers=headers)
         else:
             spec = PAYLOADS.get(template, _DEFAULT_API)
-            response = client.request(method, path, headers=headers, **(spec() if callable(spec) else spec))  # type: ignore[arg-type]
+            response = client.request(method, path, headers=headers, **(spec() if callable(spec) else spec))
     else:
         client = workspace.client(who)
         if method == "GET":
@@ -325,9 +336,9 @@ def test_municipality_routes(
             token = csrf_from(client.get("/login", follow_redirects=True).text)
             spec = PAYLOADS.get(template, _DEFAULT_PAGE)
             spec = spec() if callable(spec) else spec
-            payload = {k: (dict(v) if isinstance(v, dict) else v) for k, v in spec.items()}
+            payload: dict[str, Any] = {k: (dict(v) if isinstance(v, dict) else v) for k, v in spec.items()}
             payload["data"] = {**payload.get("data", {}), "csrf_token": token}
-            response = client.post(path, **payload)  # type: ignore[arg-type]
+            response = client.post(path, **payload)
     assert response.status_code == expected, (who, path, response.text[:300])
     if expected == 303:
         if who is None:

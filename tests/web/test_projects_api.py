@@ -139,7 +139,7 @@ def test_editors_run_the_portfolio_and_readers_download_it(workspace: Workspace)
 
 
 def test_viewers_and_other_municipalities_cannot_write(workspace: Workspace) -> None:
-    writes = (
+    writes: tuple[tuple[str, str, dict[str, Any]], ...] = (
         ("POST", "projects/portfolio", {"json": {}}),
         ("PUT", "finance-plan", {"json": _plan()}),
         ("POST", "finance-plan/ahp", {"json": {"judgements": JUDGEMENTS}}),
@@ -340,3 +340,45 @@ def test_swot_suggestions_are_written_in_the_asked_language(workspace: Workspace
         assert [s["evidence"] for s in other] == [s["evidence"] for s in english]
         assert [s["text"] for s in other] != [s["text"] for s in english]
     assert any(c in ukrainian[0]["text"] for c in "абвгдежзиклмнопрстуфхцчшщьюяіїє")
+
+
+def test_the_json_answers_are_documented_and_typed(workspace: Workspace) -> None:
+    spec = workspace.client(None).get("/api/v1/openapi.json").json()
+    paths, schemas = spec["paths"], spec["components"]["schemas"]
+    base = "/api/v1/municipalities/{code}"
+    expected = {
+        ("get", "/projects"): "PipelineView",
+        ("get", "/projects/oc4ids"): "Oc4idsPackage",
+        ("get", "/projects/ranking"): "RankingView",
+        ("post", "/projects/portfolio"): "PortfolioRun",
+        ("get", "/projects/portfolio"): "PortfolioRun",
+        ("get", "/finance-plan"): "FinancePlanView",
+        ("put", "/finance-plan"): "FinancePlanView",
+        ("put", "/finance-plan/gates"): "FinancePlanView",
+        ("post", "/finance-plan/ahp"): "AhpView",
+    }
+    for (method, path), model in expected.items():
+        responses = paths[base + path][method]["responses"]
+        (ok,) = [r for status, r in responses.items() if status.startswith("2")]
+        assert ok["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model}"}
+    assert {"version", "uri", "publishedDate", "publisher", "projects"} <= set(
+        schemas["Oc4idsPackage"]["properties"]
+    )
+    assert {"reason", "why"} <= set(schemas["GapRow"]["properties"])
+    assert {"notices", "explanation", "status_label"} <= set(schemas["PortfolioResults"]["properties"])
+
+    pipeline = _api(workspace, "viewer", "GET", f"{CODE_A}/projects").json()
+    first = pipeline["projects"][0]
+    assert first["cost_date"] == "2025-06-30" and isinstance(first["goal_keys"], list)
+    assert {f"c:{c}" for c in CRITERIA} <= set(first)  # the criterion scores stay beside the typed columns
+    assert all(k.startswith("amount_") for k in set(pipeline["sources"][0]) - {
+        "source_id", "name", "kind", "eligible_sectors", "eligible_types", "max_share", "interest_rate",
+        "tenor_years", "grace_years",
+    })  # fmt: skip
+    package = _api(workspace, "viewer", "GET", f"{CODE_A}/projects/oc4ids").json()
+    assert package["version"] == "0.9" and package["publishedDate"].endswith("Z")
+    assert [p["id"] for p in package["projects"]] == [f"hromada-{CODE_A}-P-0{i}" for i in (1, 2, 3)]
+    # A has no borrowing rule: the debt check says only that
+    run = _api(workspace, "viewer", "GET", f"{CODE_A}/projects/portfolio").json()
+    assert run["results"]["debt_check"] == {"checked": False}
+    assert all("note_why" not in row or row["note"] for row in run["results"]["selected"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -17,7 +18,7 @@ ENGLISH = {"Accept-Language": "en"}
 CRITERIA = ["population_served", "urgency", "jobs", "readiness", "cost_per_person"]
 
 
-def _post(client: TestClient, path: str, data: dict[str, str]) -> Any:
+def _post(client: TestClient, path: str, data: Mapping[str, str | list[str]]) -> Any:
     token = csrf_from(client.get(PAGE).text)
     return client.post(path, data={**data, "csrf_token": token}, headers=ENGLISH)
 
@@ -129,11 +130,11 @@ def test_eligibility_gates_form_changes_who_is_ranked(workspace: Workspace) -> N
     gates = re.search(r'<ul id="gate-list">(.*?)</ul>', html, re.S)
     assert gates and "local co-financing at least 10%" in gates.group(1)
     assert "Cabinet of Ministers Resolutions" in html and "Not eligible" not in html
-    form = {
+    form: dict[str, str | list[str]] = {
         "gate_cofinancing": "1", "cofinancing_min": "15", "gate_location": "1",
         "exclude_area": ["frontline", "occupied", "de-occupied"], "gate_cost": "1", "cost_max": f"{limit:.1f}",
     }  # fmt: skip
-    assert _post(editor, f"{PAGE}/gates", form).status_code == 303  # type: ignore[arg-type]
+    assert _post(editor, f"{PAGE}/gates", form).status_code == 303
     html = editor.get(PAGE, headers=ENGLISH).text
     gates = re.search(r'<ul id="gate-list">(.*?)</ul>', html, re.S)
     assert gates is not None

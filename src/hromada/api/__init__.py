@@ -8,7 +8,7 @@ import swagger_ui_bundle
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
-from hromada.api import assessment, economy, infrastructure, profile, strategy
+from hromada.api import assessment, economy, infrastructure, partners, profile, projects, strategy
 
 __all__ = ["build_api_router"]
 
@@ -28,6 +28,8 @@ def build_api_router() -> APIRouter:
     router.include_router(assessment.router)
     router.include_router(infrastructure.router)
     router.include_router(strategy.router)
+    router.include_router(partners.router)
+    router.include_router(projects.router)
 
     @router.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

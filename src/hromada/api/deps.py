@@ -1,4 +1,5 @@
-"""Authentication for the REST API: a bearer token, or the web session (unsafe methods then need CSRF)."""
+"""The REST API's own dependencies: the principal from a bearer token, or from the web session (unsafe
+methods then need the CSRF token). The unit of work and settings come from :mod:`hromada.http.deps`."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hromada.errors import AuthenticationError
+from hromada.http.deps import DbSession
+from hromada.http.security import verify_csrf
 from hromada.services.access import Principal, load_principal
 from hromada.services.accounts import authenticate_token
-from hromada.web.deps import DbSession
-from hromada.web.security import verify_csrf
 
 __all__ = ["ApiPrincipal"]
 
@@ -24,9 +25,7 @@ async def _api_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is not None:
-        principal = load_principal(db, authenticate_token(db, credentials.credentials))
-        db.commit()  # records last_used_at
-        return principal
+        return load_principal(db, authenticate_token(db, credentials.credentials))
     session_user = request.session.get("uid")
     if isinstance(session_user, int):
         await verify_csrf(request)

@@ -8,8 +8,8 @@ from fastapi import APIRouter
 
 from hromada.api.deps import ApiPrincipal
 from hromada.api.schemas import ErrorOut
+from hromada.http.deps import AppSettings, DbSession
 from hromada.services import economy, profile
-from hromada.web.deps import AppSettings, DbSession
 
 router = APIRouter(tags=["economy"])
 
@@ -22,17 +22,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/economy/presets")
-def presets() -> list[dict[str, Any]]:
+def presets() -> list[economy.EconomyPreset]:
     """The named complexity conventions (presence rule, proximity measure and diagonal)."""
-    return economy.preset_catalogue()
+    return economy.list_presets()
 
 
 @router.get("/municipalities/{code}/economy", responses=_ERRORS)
-def latest(db: DbSession, principal: ApiPrincipal, code: str) -> dict[str, Any]:
+def latest(db: DbSession, principal: ApiPrincipal, code: str) -> economy.EconomyAnalysis:
     """The latest stored economy analysis: structure, indices over time, quadrants, opportunities with reasons,
     their bootstrap stability and shift-share, with provenance (data hash, preset, parameters, version)."""
     municipality = profile.get_municipality(db, principal, code)
-    return economy.get_run(db, principal, municipality).to_dict()
+    return economy.get_analysis(db, principal, municipality)
 
 
 @router.post("/municipalities/{code}/economy/analyze", responses=_ERRORS, status_code=201)
@@ -44,11 +44,9 @@ def analyze(
     preset: str = "ecomplexity",
     year: int | None = None,
     base_year: int | None = None,
-) -> dict[str, Any]:
+) -> economy.EconomyAnalysis:
     """Run the economy analysis against the national panel and store it (editors and admins)."""
     municipality = profile.get_municipality(db, principal, code, action="write")
-    run = economy.analyze(
+    return economy.run_analysis(
         db, settings, principal, municipality, preset=preset, year=year, base_year=base_year
     )
-    db.commit()
-    return run.to_dict()

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from hromada.api.deps import ApiPrincipal
 from hromada.api.schemas import ErrorOut
 from hromada.errors import NotFoundError
+from hromada.http.deps import DbSession
 from hromada.services import infrastructure, profile
-from hromada.web.deps import DbSession
 
 router = APIRouter(tags=["infrastructure"])
 
@@ -24,17 +24,17 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/municipalities/{code}/infrastructure/assets", responses=_ERRORS)
-def assets(db: DbSession, principal: ApiPrincipal, code: str) -> list[dict[str, Any]]:
+def assets(db: DbSession, principal: ApiPrincipal, code: str) -> list[infrastructure.AssetRow]:
     """The assets; locations and weaknesses only for the municipality's editors and admins, or when released."""
     municipality = profile.get_municipality(db, principal, code)
-    return infrastructure.asset_rows(db, principal, municipality)
+    return infrastructure.list_assets(db, principal, municipality)
 
 
 @router.get("/municipalities/{code}/infrastructure/dependencies", responses=_ERRORS)
-def dependencies(db: DbSession, principal: ApiPrincipal, code: str) -> list[dict[str, Any]]:
+def dependencies(db: DbSession, principal: ApiPrincipal, code: str) -> list[infrastructure.DependencyRow]:
     """Who needs whom: supplier, consumer, kind, redundancy group and how many of the group are required."""
     municipality = profile.get_municipality(db, principal, code)
-    return infrastructure.dependency_rows(db, principal, municipality)
+    return infrastructure.list_dependencies(db, principal, municipality)
 
 
 @router.get("/municipalities/{code}/infrastructure/cascade", responses=_ERRORS)
@@ -44,10 +44,10 @@ def cascade(
     code: str,
     fail: Annotated[list[str] | None, Query()] = None,
     horizon_hours: Annotated[float, Query(ge=0, le=720)] = 72.0,
-) -> dict[str, Any]:
+) -> infrastructure.CascadeScenario:
     """What fails with the given assets (default: the damaged ones) over the horizon, hour by hour."""
     municipality = profile.get_municipality(db, principal, code)
-    return infrastructure.what_if(db, principal, municipality, fail, horizon_hours=horizon_hours)
+    return infrastructure.cascade_scenario(db, principal, municipality, fail, horizon_hours=horizon_hours)
 
 
 class RestorationIn(BaseModel):
@@ -56,40 +56,31 @@ class RestorationIn(BaseModel):
     method: Literal["heuristic", "exact"] = "heuristic"
 
 
-def _run(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id, "domain": row.domain, "created_at": row.created_at.isoformat(), "data_hash": row.data_hash,
-        "version": row.version, "parameters": row.parameters, "results": row.results,
-    }  # fmt: skip
-
-
 @router.post("/municipalities/{code}/infrastructure/criticality", responses=_ERRORS, status_code=201)
-def criticality(db: DbSession, principal: ApiPrincipal, code: str) -> dict[str, Any]:
+def criticality(db: DbSession, principal: ApiPrincipal, code: str) -> infrastructure.CriticalityRun:
     """Rank the assets by what their failure cuts off (editors and admins); stored."""
     municipality = profile.get_municipality(db, principal, code, action="write")
-    row = infrastructure.run_criticality(db, principal, municipality)
-    db.commit()
-    return _run(row)
+    return infrastructure.rank_criticality(db, principal, municipality)
 
 
 @router.post("/municipalities/{code}/infrastructure/restoration", responses=_ERRORS, status_code=201)
-def restoration(db: DbSession, principal: ApiPrincipal, code: str, body: RestorationIn) -> dict[str, Any]:
+def restoration(
+    db: DbSession, principal: ApiPrincipal, code: str, body: RestorationIn
+) -> infrastructure.RestorationRun:
     """Sequence the repairs of the damaged assets under crews and budget (editors and admins); stored."""
     municipality = profile.get_municipality(db, principal, code, action="write")
-    row = infrastructure.run_restoration(
+    return infrastructure.plan_restoration(
         db, principal, municipality, crews=body.crews, budget=body.budget, method=body.method
     )
-    db.commit()
-    return _run(row)
 
 
 @router.get("/municipalities/{code}/infrastructure/runs/{kind}", responses=_ERRORS)
 def latest(
     db: DbSession, principal: ApiPrincipal, code: str, kind: Literal["criticality", "restoration"]
-) -> dict[str, Any]:
+) -> infrastructure.CriticalityRun | infrastructure.RestorationRun:
     """The latest stored criticality ranking or restoration plan."""
     municipality = profile.get_municipality(db, principal, code)
-    row = infrastructure.latest_run(db, principal, municipality, f"infrastructure-{kind}")
-    if row is None:
+    run = infrastructure.latest_analysis(db, principal, municipality, kind)
+    if run is None:
         raise NotFoundError(f"No {kind} analysis yet.")
-    return _run(row)
+    return run

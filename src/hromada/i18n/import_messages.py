@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hromada.errors import ImportIssue
-from hromada.web.i18n import Translator
+from hromada.i18n import Translator
 
 __all__ = ["LocalIssue", "localize_issue"]
 

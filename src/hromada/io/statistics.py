@@ -6,10 +6,15 @@ economic sector and measure. A file is either *read completely* or *rejected wit
 
 File types
 ----------
-- **CSV** (``.csv``, ``.txt``): UTF-8 text (a byte order mark is allowed, so Excel's "CSV UTF-8" works).
+- **CSV** (``.csv``, ``.txt``): UTF-8 text (a byte order mark is allowed, so Excel's "CSV UTF-8" works);
+  Windows-1251 text (Excel's plain "CSV" on a Ukrainian Windows) is recognised and read too.
   Cells are separated by commas, semicolons or tabs; the separator is recognised from the header line.
   Cells may be quoted with ``"``.
-- **Excel** (``.xlsx``): the first worksheet is read. Numbers in number cells are taken as they are.
+- **Excel** (``.xlsx``): the first worksheet is read, every row of it (whatever size the sheet declares).
+  Numbers in number cells are taken as they are.
+
+Reading the file (type, encoding, separator, size, rows with the wrong number of cells) is shared with the
+other table imports (:mod:`hromada.io._reader`); this module checks the statistics in it.
 
 The first non-empty row is the header. Header names are matched ignoring case, surrounding spaces, and the
 difference between spaces, ``_`` and ``-``; Ukrainian (and German) names are accepted too. Columns with other
@@ -77,10 +82,10 @@ A file with a ``year`` or ``value`` column is read as long, otherwise a file wit
 Checks
 ------
 The whole file is checked and every problem is reported: missing columns, unreadable text (the file must be
-UTF-8; save as "CSV UTF-8"), rows with too many or too few cells, KATOTTG and NACE codes, years (from 1990 to
-2100 unless told otherwise), numbers, negative figures, empty figures, unknown measures, wrong units, and the
-same community, year, sector and measure appearing twice. Very large files are refused before they are
-read completely (2 GB or 50 million rows by default).
+UTF-8 or Windows-1251; save as "CSV UTF-8"), rows with too many or too few cells, KATOTTG and NACE codes,
+years (from 1990 to 2100 unless told otherwise), numbers, negative figures, empty figures, unknown measures,
+wrong units, and the same community, year, sector and measure appearing twice. Very large files are refused
+before they are read completely (2 GB or 50 million rows by default).
 
 Examples
 --------
@@ -94,14 +99,9 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import logging
-import os
 import re
-import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -112,16 +112,24 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from hromada.data.measures import MEASURES, Measure, find_measure, normalize_label
 from hromada.data.nace import TOTAL_CODE, nace_codes, normalize_nace_codes
-from hromada.errors import (
-    ConfigurationError,
-    ImportIssue,
-    ImportValidationError,
-    NotFoundError,
-    ValidationError,
+from hromada.errors import ValidationError
+from hromada.io._reader import (
+    EMPTY,
+    FILE_EXPECTED,
+    ISSUE_LIMIT,
+    MAX_BYTES,
+    MAX_ROWS,
+    Issues,
+    Numbers,
+    RawTable,
+    blank,
+    parse_numbers,
+    quote,
+    read_raw,
+    shown,
 )
 
 __all__ = [
@@ -168,40 +176,20 @@ COLUMN_ALIASES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
 )
 """Accepted header names per canonical column (compared after :func:`normalize_label`)."""
 
-ISSUE_LIMIT: Final[int] = 200
-"""At most this many problems are listed; the error still counts all of them."""
-
 _HEADER_KEYS: Final[Mapping[str, str]] = MappingProxyType(
     {normalize_label(alias): column for column, aliases in COLUMN_ALIASES.items() for alias in aliases}
 )
-_CHUNK_BYTES: Final[int] = 64 << 20
-_BOM: Final[bytes] = b"\xef\xbb\xbf"
-_ZIP_MAGIC: Final[bytes] = b"PK\x03\x04"
-_OLE_MAGIC: Final[bytes] = b"\xd0\xcf\x11\xe0"
-_CSV_EXTENSIONS: Final[frozenset[str]] = frozenset({".csv", ".txt", ".tsv", ""})
-_XLSX_EXTENSIONS: Final[frozenset[str]] = frozenset({".xlsx", ".xlsm"})
-_NON_SPACE = re.compile(rb"\S")
-_BAD_LINE = re.compile("^.*?[\udc80-\udcff]", re.MULTILINE)  # undecodable bytes, after surrogateescape
 _YEAR_HEADER = re.compile(r"^\d{4}$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _REGION = re.compile(r"^UA\d{17}$")
-_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_SPACE_CHARS: Final[tuple[str, ...]] = (" ", "\u00a0", "\u202f", "\u2009")
-_DELIMITER_NAMES: Final[Mapping[str, str]] = MappingProxyType(
-    {",": "commas", ";": "semicolons", "\t": "tabs"}
-)
 
-_EMPTY = "an empty cell"
-_UTF8 = "UTF-8 text (save as 'CSV UTF-8')"
 _REGION_EXPECTED = "a KATOTTG code: UA followed by 17 digits"
 _SECTOR_EXPECTED = "a NACE Rev. 2 code (section, division, group or class) or _T for the total"
 _MEASURE_EXPECTED = "one of the measures " + ", ".join(sorted(MEASURES))
-_FILE_EXPECTED = "a header row and at least one data row"
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,80 +219,12 @@ class StatisticsFile:
     ignored_columns: tuple[str, ...] = ()
 
 
-# --------------------------------------------------------------------------------------------------- issues
-
-
-class _Issues:
-    """Collects problems: callers add at most :data:`ISSUE_LIMIT` of each kind and count the others.
-
-    The error lists the first :data:`ISSUE_LIMIT` problems in the order of the file (by row, then column).
-    """
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.total = 0
-        self.column_order: dict[str, int] = {}
-        self._found: list[tuple[int, int, ImportIssue]] = []
-
-    def add(self, row: int | None, column: str | None, expected: str, got: str) -> None:
-        self.total += 1
-        self._found.append((row or 0, len(self._found), ImportIssue(self.file, row, column, expected, got)))
-
-    def add_rows(
-        self,
-        mask: BoolArray,
-        rows: IntArray,
-        column: str | None,
-        expected: str | Callable[[int], str],
-        got: str | Callable[[int], str],
-    ) -> None:
-        """Add one problem per true position of ``mask`` (positions index ``rows``)."""
-        positions = np.flatnonzero(mask)
-        if positions.size == 0:
-            return
-        for position in positions[:ISSUE_LIMIT].tolist():
-            self.add(
-                int(rows[position]),
-                column,
-                expected if isinstance(expected, str) else expected(position),
-                got if isinstance(got, str) else got(position),
-            )
-        self.total += positions.size - min(positions.size, ISSUE_LIMIT)
-
-    def __bool__(self) -> bool:
-        return self.total > 0
-
-    def error(self) -> ImportValidationError:
-        def place(item: tuple[int, int, ImportIssue]) -> tuple[int, int, int]:
-            column = item[2].column
-            return item[0], -1 if column is None else self.column_order.get(column, -1), item[1]
-
-        ordered = sorted(self._found, key=place)
-        return ImportValidationError([issue for _, _, issue in ordered[:ISSUE_LIMIT]], total=self.total)
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise self.error()
-
-
-def _reject(file: str, row: int | None, column: str | None, expected: str, got: str) -> ImportValidationError:
-    return ImportValidationError([ImportIssue(file, row, column, expected, got)])
-
-
-def _quote(text: str, limit: int = 60) -> str:
-    return "'" + (text if len(text) <= limit else text[: limit - 1] + "…") + "'"
-
-
-def _got(text: str) -> str:
-    return _EMPTY if text.strip() == "" else _quote(text)
-
-
 # ---------------------------------------------------------------------------------------------- raw tables
 
 
 @dataclass
 class _Table:
-    """A file's cells as strings, before any check."""
+    """A file's cells as Arrow strings, before any check (a view of :class:`hromada.io._reader.RawTable`)."""
 
     headers: list[str]
     columns: list[pa.ChunkedArray]
@@ -312,311 +232,10 @@ class _Table:
     header_row: int
     decimal_comma: bool
 
-
-def _load(source: Path | bytes | BinaryIO, filename: str | None, max_bytes: int) -> tuple[str, bytes]:
-    if isinstance(source, bytes | bytearray | memoryview):
-        name = filename or "upload"
-        data = bytes(source)
-        if len(data) > max_bytes:
-            raise _reject(name, None, None, f"a file of at most {max_bytes:,} bytes", f"{len(data):,} bytes")
-        return name, data
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        name = filename or path.name
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            raise NotFoundError(f"The file {name!r} does not exist") from None
-        if size > max_bytes:
-            raise _reject(name, None, None, f"a file of at most {max_bytes:,} bytes", f"{size:,} bytes")
-        return name, path.read_bytes()
-    if hasattr(source, "read"):
-        name = filename or Path(str(getattr(source, "name", "") or "upload")).name
-        data = source.read(max_bytes + 1)
-        if not isinstance(data, bytes):
-            raise ValidationError(
-                f"`source` must be opened in binary mode; got {type(data).__name__} from read()"
-            )
-        if len(data) > max_bytes:
-            raise _reject(
-                name, None, None, f"a file of at most {max_bytes:,} bytes", f"more than {max_bytes:,} bytes"
-            )
-        return name, data
-    raise ValidationError(f"`source` must be a path, bytes or a binary file; got {type(source).__name__}")
-
-
-def _kind(name: str, raw: bytes) -> Literal["csv", "xlsx"]:
-    extension = Path(name).suffix.lower()
-    if extension in _XLSX_EXTENSIONS or raw.startswith(_ZIP_MAGIC):
-        if extension in _XLSX_EXTENSIONS | _CSV_EXTENSIONS | {".xls"}:
-            return "xlsx"
-    elif extension == ".xls" or raw.startswith(_OLE_MAGIC):
-        raise _reject(
-            name,
-            None,
-            None,
-            "an Excel workbook (.xlsx) or a CSV file: save the old workbook as .xlsx or as 'CSV UTF-8'",
-            "an Excel 97-2003 workbook (.xls)",
-        )
-    elif extension in _CSV_EXTENSIONS:
-        return "csv"
-    raise _reject(
-        name, None, None, "a CSV file (.csv, .txt) or an Excel workbook (.xlsx)", f"a {extension!r} file"
-    )
-
-
-# --------------------------------------------------------------------------------------------------- CSV
-
-
-def _newline_after(raw: bytes, start: int, target: int, quoted: bool) -> int:
-    """Position of the first newline at or after ``target`` outside quotes (``len(raw)`` if none).
-
-    ``start`` must be the beginning of a record, so that it lies outside quotes; a newline is inside quotes
-    when an odd number of ``"`` lies between ``start`` and it (doubled quotes keep the count even).
-    """
-    end = raw.find(b"\n", target)
-    if quoted:
-        odd = raw.count(b'"', start, end if end >= 0 else len(raw)) % 2
-        while odd and end >= 0:
-            following = raw.find(b"\n", end + 1)
-            odd ^= raw.count(b'"', end, following if following >= 0 else len(raw)) % 2
-            end = following
-    return len(raw) if end < 0 else end
-
-
-def _chunks(raw: bytes, start: int, quoted: bool) -> Iterator[tuple[int, int]]:
-    """Split ``raw[start:]`` into pieces of about :data:`_CHUNK_BYTES` that end at record boundaries."""
-    while start < len(raw):
-        end = min(_newline_after(raw, start, start + _CHUNK_BYTES, quoted) + 1, len(raw))
-        yield start, end
-        start = end
-
-
-def _sniff_delimiter(header: str) -> str:
-    unquoted = re.sub(r'"[^"]*"', "", header)
-    counts = {delimiter: unquoted.count(delimiter) for delimiter in (",", ";", "\t")}
-    best = max(counts, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] > 0 else ","
-
-
-def _looks_like(line: bytes) -> str:
-    if re.search(rb"[\xc0-\xff\xa5\xaa\xaf\xb2-\xb4\xba\xbf]{2}", line):
-        return " (looks like Windows-1251)"
-    return " (not valid UTF-8)"
-
-
-def _encoding_error(raw: bytes, name: str, headers: Sequence[str], delimiter: str) -> ImportValidationError:
-    """List the lines of ``raw`` that are not valid UTF-8: the first bad byte of each, with its offset.
-
-    Pieces that decode are skipped at C speed; details are gathered line by line for the first
-    :data:`ISSUE_LIMIT` bad lines, and the remaining bad lines are only counted.
-    """
-    issues = _Issues(name)
-    line_number = 1
-    for start, end in _chunks(raw, 0, quoted=False):
-        chunk = raw[start:end]
-        try:
-            chunk.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            line_number += chunk.count(b"\n")
-            continue
-        position = 0
-        while position < len(chunk) and issues.total < ISSUE_LIMIT:
-            stop = chunk.find(b"\n", position)
-            stop = len(chunk) if stop < 0 else stop
-            line = chunk[position:stop]
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                field = line[: exc.start].count(delimiter.encode())
-                column = headers[field] if line_number > 1 and field < len(headers) else None
-                where = f"byte 0x{line[exc.start]:02X} at byte offset {start + position + exc.start:,}"
-                issues.add(line_number, column, _UTF8, where + _looks_like(line))
-            position, line_number = stop + 1, line_number + 1
-        rest = chunk[position:]
-        issues.total += len(_BAD_LINE.findall(rest.decode("utf-8", errors="surrogateescape")))
-        line_number += rest.count(b"\n")
-    if not issues:
-        issues.add(None, None, _UTF8, "text that cannot be read as UTF-8")
-    return issues.error()
-
-
-def _read_csv(raw: bytes, name: str, issues: _Issues, *, max_rows: int, progress: Progress | None) -> _Table:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _reject(name, None, None, _UTF8, "UTF-16 text (the file starts with a UTF-16 byte order mark)")
-    start = len(_BOM) if raw.startswith(_BOM) else 0
-    if len(raw) == start:
-        raise _reject(name, None, None, _FILE_EXPECTED, "an empty file (0 bytes)")
-    first = _NON_SPACE.search(raw, start)
-    if first is None:
-        raise _reject(name, None, None, _FILE_EXPECTED, "only blank lines")
-    header_start = raw.rfind(b"\n", start, first.start()) + 1 or start
-    header_row = raw.count(b"\n", start, header_start) + 1
-    quoted = raw.find(b'"', start) >= 0
-    header_end = _newline_after(raw, header_start, header_start, quoted)
-    try:
-        header_text = raw[header_start:header_end].decode("utf-8").rstrip("\r")
-    except UnicodeDecodeError:
-        header_text = raw[header_start:header_end].decode("utf-8", errors="replace")
-        raise _encoding_error(raw, name, [], _sniff_delimiter(header_text)) from None
-    delimiter = _sniff_delimiter(header_text)
-    try:
-        headers = [
-            cell.strip().lstrip("\ufeff").strip()
-            for cell in next(csv.reader([header_text], delimiter=delimiter))
-        ]
-    except (csv.Error, StopIteration):
-        raise _reject(name, header_row, None, "a header row of column names", _quote(header_text)) from None
-    names = [f"f{index}" for index in range(len(headers))]
-    invalid: list[pacsv.InvalidRow] = []
-
-    def collect(row: pacsv.InvalidRow) -> str:
-        invalid.append(row)
-        return "skip"
-
-    def parse(buffer: pa.Buffer, threads: bool) -> pa.Table:
-        return pacsv.read_csv(
-            pa.BufferReader(buffer),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=threads),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                ignore_empty_lines=False,
-                newlines_in_values=quoted,
-                invalid_row_handler=collect,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-
-    buffer = pa.py_buffer(raw)
-    parts: list[pa.Table] = []
-    row_parts: list[IntArray] = []
-    records = ragged = 0
-    for begin, end in _chunks(raw, header_end + 1, quoted):
-        invalid.clear()
-        try:
-            part = parse(buffer.slice(begin, end - begin), threads=True)
-            if invalid:  # parse again in one thread, which numbers the rows it skips
-                invalid.clear()
-                part = parse(buffer.slice(begin, end - begin), threads=False)
-        except pa.ArrowInvalid as exc:
-            if "UTF8" in str(exc) or "UTF-8" in str(exc):
-                raise _encoding_error(raw, name, headers, delimiter) from None
-            raise _reject(
-                name, header_row + records + 1, None, "a well-formed CSV file", str(exc).splitlines()[0]
-            ) from None
-        n_records = part.num_rows + len(invalid)
-        kept = np.ones(n_records, dtype=bool)
-        for row in invalid:
-            kept[row.number - 1] = False
-            if row.text.strip() and ragged >= ISSUE_LIMIT:
-                issues.total += 1
-            elif row.text.strip():
-                ragged += 1
-                issues.add(
-                    header_row + records + row.number,
-                    None,
-                    f"{len(headers)} cells separated by {_DELIMITER_NAMES[delimiter]}, as in the header",
-                    f"{row.actual_columns} cells: {_quote(row.text)}",
-                )
-        row_parts.append(header_row + records + 1 + np.flatnonzero(kept).astype(np.int64))
-        parts.append(part)
-        records += n_records
-        if records > max_rows:
-            raise _reject(
-                name, None, None, f"at most {max_rows:,} data rows", f"more than {max_rows:,} data rows"
-            )
-        if progress is not None:
-            progress(end, len(raw))
-    if not parts:
-        parts.append(pa.table({column: pa.array([], pa.string()) for column in names}))
-        row_parts.append(np.zeros(0, dtype=np.int64))
-    table = pa.concat_tables(parts)
-    return _Table(
-        headers=headers,
-        columns=[table.column(index) for index in range(len(headers))],
-        rows=np.concatenate(row_parts),
-        header_row=header_row,
-        decimal_comma=delimiter == ";",
-    )
-
-
-# -------------------------------------------------------------------------------------------------- XLSX
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(raw: bytes, name: str, *, max_rows: int, progress: Progress | None) -> _Table:
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - openpyxl is part of the io extra
-        raise ConfigurationError("Reading .xlsx files needs openpyxl: install hromada[io]") from None
-    headers: list[str] | None = None
-    header_row = 0
-    cells: list[list[str]] = []
-    rows: list[int] = []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
-            workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-            try:
-                if not workbook.worksheets:
-                    raise _reject(name, None, None, _FILE_EXPECTED, "a workbook without worksheets")
-                sheet = workbook.worksheets[0]
-                total = int(sheet.max_row or 0)
-                if total - 1 > max_rows:
-                    raise _reject(
-                        name, None, None, f"at most {max_rows:,} data rows", f"{total - 1:,} data rows"
-                    )
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    texts = [_cell_text(value) for value in values]
-                    if headers is None:
-                        if any(text.strip() for text in texts):
-                            headers, header_row = [text.strip() for text in texts], number
-                        continue
-                    cells.append(texts[: len(headers)] + [""] * (len(headers) - len(texts)))
-                    rows.append(number)
-                    if number - header_row > max_rows:
-                        limit = f"{max_rows:,} data rows"
-                        raise _reject(name, None, None, f"at most {limit}", f"more than {limit}")
-                    if progress is not None and number % 50_000 == 0:
-                        progress(number, max(total, number))
-            finally:
-                workbook.close()
-    except ImportValidationError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds of errors on damaged or foreign files
-        reason = str(exc).strip().rstrip(".") or type(exc).__name__
-        raise _reject(
-            name, None, None, "an Excel workbook (.xlsx)", f"a file that cannot be opened as one ({reason})"
-        ) from None
-    if headers is None:
-        raise _reject(name, None, None, _FILE_EXPECTED, "an empty worksheet")
-    if progress is not None:
-        progress(max(total, 1), max(total, 1))
-    columns = [
-        pa.chunked_array([pa.array([row[index] for row in cells], pa.string())])
-        for index in range(len(headers))
-    ]
-    rows_array = np.asarray(rows, dtype=np.int64)
-    return _Table(headers, columns, rows_array, header_row=header_row, decimal_comma=False)
+    @classmethod
+    def of(cls, raw: RawTable) -> _Table:
+        columns = [raw.column(position) for position in range(len(raw.headers))]
+        return cls(raw.headers, columns, raw.rows, raw.header_row, raw.decimal_comma)
 
 
 # ------------------------------------------------------------------------------------------------ columns
@@ -631,7 +250,7 @@ class _Coded:
     texts: list[str]
 
     def got(self, position: int) -> str:
-        return _got(self.texts[self.codes[position]])
+        return shown(self.texts[self.codes[position]])
 
 
 def _code(column: pa.ChunkedArray, header: str) -> _Coded:
@@ -651,38 +270,6 @@ def _take(values: Sequence[str], codes: npt.NDArray[np.intp]) -> pd.Series:
     array = pa.array(list(values), pa.string()).take(pa.array(codes, pa.int64()))
     series: pd.Series = pa.chunked_array([array], pa.string()).to_pandas()
     return series
-
-
-def _blank(column: pa.ChunkedArray) -> BoolArray:
-    trimmed = pc.utf8_trim_whitespace(column)
-    return np.asarray(pc.equal(pc.utf8_length(trimmed), 0).to_numpy(), dtype=bool)
-
-
-@dataclass
-class _Numbers:
-    values: FloatArray  # NaN where empty or bad
-    empty: BoolArray
-    bad: BoolArray
-
-
-def _numbers(column: pa.ChunkedArray, *, decimal_comma: bool) -> _Numbers:
-    """Parse number texts: spaces between digit groups removed, optionally a decimal comma."""
-    text = pc.utf8_trim_whitespace(column)
-    for space in _SPACE_CHARS:
-        text = pc.replace_substring(text, space, "")
-    if decimal_comma:
-        text = pc.replace_substring(text, ",", ".")
-    empty = np.asarray(pc.equal(pc.utf8_length(text), 0).to_numpy(), dtype=bool)
-    nothing = pa.scalar(None, pa.string())
-    text = pc.if_else(pc.equal(pc.utf8_length(text), 0), nothing, text)
-    try:
-        parsed = pc.cast(text, pa.float64())
-    except pa.ArrowInvalid:  # some cell is not a number: keep only those that are
-        parsed = pc.cast(pc.if_else(pc.match_substring_regex(text, _NUMBER), text, nothing), pa.float64())
-    values = np.asarray(parsed.to_numpy(), dtype=np.float64) + 0.0  # + 0.0 turns -0.0 into 0.0
-    bad = ~empty & ~np.isfinite(values)  # also "inf" and "nan", which Arrow reads
-    values[bad] = np.nan
-    return _Numbers(values, empty, bad)
 
 
 def _renumber(texts: Sequence[str], codes: npt.NDArray[np.intp]) -> tuple[list[str], npt.NDArray[np.intp]]:
@@ -720,7 +307,7 @@ class _Keys:
 
 
 def _check_region(
-    table: _Table, columns: Mapping[str, int], issues: _Issues, default_region: str | None
+    table: _Table, columns: Mapping[str, int], issues: Issues, default_region: str | None
 ) -> tuple[list[str], npt.NDArray[np.intp], BoolArray]:
     n = len(table.rows)
     if "region_code" not in columns:
@@ -736,7 +323,7 @@ def _check_region(
 def _check_sector(
     table: _Table,
     columns: Mapping[str, int],
-    issues: _Issues,
+    issues: Issues,
     measure: _Coded,
     measures: Sequence[Measure | None],
 ) -> tuple[list[str], npt.NDArray[np.intp], BoolArray]:
@@ -764,7 +351,7 @@ def _check_sector(
 def _check_unit(
     table: _Table,
     columns: Mapping[str, int],
-    issues: _Issues,
+    issues: Issues,
     measure: _Coded,
     measures: Sequence[Measure | None],
 ) -> BoolArray:
@@ -790,7 +377,7 @@ def _check_unit(
 def _check_keys(
     table: _Table,
     columns: Mapping[str, int],
-    issues: _Issues,
+    issues: Issues,
     *,
     default_region: str | None,
     default_source: str,
@@ -812,12 +399,12 @@ def _check_keys(
 
 
 def _check_values(
-    numbers: _Numbers,
+    numbers: Numbers,
     keys: _Keys,
     rows: IntArray,
     column: pa.ChunkedArray,
     header: str,
-    issues: _Issues,
+    issues: Issues,
     *,
     empty_is_error: bool,
     decimal_comma: bool,
@@ -825,7 +412,7 @@ def _check_values(
     """Report bad, empty (when that is an error) and forbidden negative figures; return the good ones."""
 
     def raw(position: int) -> str:
-        return _quote(str(column[position].as_py()).strip())
+        return quote(str(column[position].as_py()).strip())
 
     expected = (
         "a number (decimal comma or point, e.g. 1234,5; spaces between digit groups are allowed)"
@@ -834,7 +421,7 @@ def _check_values(
     )
     issues.add_rows(numbers.bad, rows, header, expected, raw)
     if empty_is_error:
-        issues.add_rows(numbers.empty, rows, header, "a number", _EMPTY)
+        issues.add_rows(numbers.empty, rows, header, "a number", EMPTY)
     measure = keys.measure
     allowed = _per_row([m is None or m.allow_negative for m in keys.measures], measure)
     negative = ~allowed & (numbers.values < 0)
@@ -912,7 +499,7 @@ def _repeats(
 # ------------------------------------------------------------------------------------------------ layouts
 
 
-def _map_headers(table: _Table, issues: _Issues) -> tuple[dict[str, int], list[tuple[int, int]], list[str]]:
+def _map_headers(table: _Table, issues: Issues) -> tuple[dict[str, int], list[tuple[int, int]], list[str]]:
     """Find the canonical columns and the columns headed by a year; report repeated ones; list the others."""
     columns: dict[str, int] = {}
     year_columns: list[tuple[int, int]] = []
@@ -927,13 +514,13 @@ def _map_headers(table: _Table, issues: _Issues) -> tuple[dict[str, int], list[t
             columns[canonical] = index
         elif _YEAR_HEADER.match(header):
             year_columns.append((index, int(header)))
-        elif header or (~_blank(table.columns[index])).any():
+        elif header or (~blank(table.columns[index])).any():
             ignored.append(header or f"(column {index + 1} without a header)")
     return columns, year_columns, ignored
 
 
 def _check_year_headers(
-    table: _Table, year_columns: Sequence[tuple[int, int]], issues: _Issues, *, min_year: int, max_year: int
+    table: _Table, year_columns: Sequence[tuple[int, int]], issues: Issues, *, min_year: int, max_year: int
 ) -> list[tuple[int, int]]:
     """Report years out of range and repeated year columns; return the columns without repeats."""
     kept: dict[int, int] = {}
@@ -944,7 +531,7 @@ def _check_year_headers(
             continue
         if not min_year <= year <= max_year:
             expected = f"a year: a whole number from {min_year} to {max_year}"
-            issues.add(table.header_row, header, expected, _quote(header))
+            issues.add(table.header_row, header, expected, quote(header))
         kept[year] = index
     return [(index, year) for year, index in kept.items()]
 
@@ -955,8 +542,8 @@ def read_statistics(
     filename: str | None = None,
     default_region: str | None = None,
     default_source: str | None = None,
-    max_bytes: int = 2_000_000_000,
-    max_rows: int = 50_000_000,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
     min_year: int = 1990,
     max_year: int = 2100,
     progress: Callable[[int, int], None] | None = None,
@@ -1008,19 +595,13 @@ def read_statistics(
         )
     if min_year > max_year:
         raise ValidationError(f"`min_year` must not be after `max_year`; got {min_year!r} and {max_year!r}")
-    name, raw = _load(source, filename, max_bytes)
-    issues = _Issues(name)
-    if _kind(name, raw) == "xlsx":
-        table = _read_xlsx(raw, name, max_rows=max_rows, progress=progress)
-    else:
-        table = _read_csv(raw, name, issues, max_rows=max_rows, progress=progress)
-    del raw
+    raw = read_raw(source, filename=filename, max_bytes=max_bytes, max_rows=max_rows, progress=progress)
     return _validate(
-        table,
-        name,
-        issues,
+        _Table.of(raw),
+        raw.file,
+        raw.issues,
         default_region=default_region,
-        default_source=(default_source or "").strip() or name,
+        default_source=(default_source or "").strip() or raw.file,
         min_year=min_year,
         max_year=max_year,
     )
@@ -1029,7 +610,7 @@ def read_statistics(
 def _validate(
     table: _Table,
     name: str,
-    issues: _Issues,
+    issues: Issues,
     *,
     default_region: str | None,
     default_source: str,
@@ -1058,22 +639,22 @@ def _validate(
         logger.warning("%s: ignored the columns %s", name, ", ".join(repr(header) for header in ignored))
 
     used = sorted({*columns.values(), *(index for index, _ in year_columns)})
-    blank = _blank(table.columns[used[0]])
+    empty = blank(table.columns[used[0]])
     for index in used[1:]:
-        if not blank.any():
+        if not empty.any():
             break
-        blank &= _blank(table.columns[index])
-    if blank.any():
-        keep = pa.array(~blank)
+        empty &= blank(table.columns[index])
+    if empty.any():
+        keep = pa.array(~empty)
         table = _Table(
             table.headers,
             [column.filter(keep) for column in table.columns],
-            table.rows[~blank],
+            table.rows[~empty],
             table.header_row,
             table.decimal_comma,
         )
     if len(table.rows) == 0:
-        issues.add(None, None, _FILE_EXPECTED, "only a header row, no data rows")
+        issues.add(None, None, FILE_EXPECTED, "only a header row, no data rows")
         raise issues.error()
 
     keys = _check_keys(table, columns, issues, default_region=default_region, default_source=default_source)
@@ -1088,7 +669,7 @@ def _validate(
 
 
 def _long(
-    table: _Table, columns: Mapping[str, int], keys: _Keys, issues: _Issues, *, min_year: int, max_year: int
+    table: _Table, columns: Mapping[str, int], keys: _Keys, issues: Issues, *, min_year: int, max_year: int
 ) -> pd.DataFrame:
     rows = table.rows
     coded = _code(table.columns[columns["year"]], table.headers[columns["year"]])
@@ -1099,7 +680,7 @@ def _long(
         bad_year, rows, coded.header, f"a year: a whole number from {min_year} to {max_year}", coded.got
     )
     index = columns["value"]
-    numbers = _numbers(table.columns[index], decimal_comma=table.decimal_comma)
+    numbers = parse_numbers(table.columns[index], decimal_comma=table.decimal_comma)
     _check_values(
         numbers,
         keys,
@@ -1121,7 +702,7 @@ def _wide(
     table: _Table,
     year_columns: Sequence[tuple[int, int]],
     keys: _Keys,
-    issues: _Issues,
+    issues: Issues,
     *,
     min_year: int,
     max_year: int,
@@ -1130,7 +711,7 @@ def _wide(
     values = np.full((len(rows), len(year_columns)), np.nan)
     present = np.zeros((len(rows), len(year_columns)), dtype=bool)
     for j, (index, _) in enumerate(year_columns):
-        numbers = _numbers(table.columns[index], decimal_comma=table.decimal_comma)
+        numbers = parse_numbers(table.columns[index], decimal_comma=table.decimal_comma)
         present[:, j] = _check_values(
             numbers,
             keys,

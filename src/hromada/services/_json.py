@@ -1,4 +1,4 @@
-"""Analysis results made JSON-safe for storage and the API."""
+"""Analysis results made JSON-safe for storage and the API, and the base of the services' typed results."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import math
 from typing import Any, TypeVar, cast
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, model_validator
 
-__all__ = ["json_safe"]
+__all__ = ["OpenModel", "ServiceModel", "json_safe"]
 
 _T = TypeVar("_T")
 
@@ -39,3 +40,26 @@ def _convert(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+class ServiceModel(BaseModel):
+    """Base of the services' typed results (and of the REST API's responses built from them).
+
+    Immutable; the input is made JSON-safe first, with the rules of :func:`json_safe`: NaN and infinities
+    become None (null in JSON), numpy scalars plain Python numbers. A float that can come from a computation
+    is therefore typed ``float | None``: None where the figure is undefined.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_safe_input(cls, data: Any) -> Any:
+        return _convert(data) if isinstance(data, dict) else data
+
+
+class OpenModel(ServiceModel):
+    """A stored table row or section of an analysis result: the documented fields are typed, and any further
+    field (a column a later version adds) is kept and returned as it was stored."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")

@@ -15,9 +15,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
+from pydantic import Field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -35,24 +36,36 @@ from hromada.db.models import (
 from hromada.errors import ConflictError, ImportIssue, ImportValidationError, NotFoundError, ValidationError
 from hromada.io.tables import read_table
 from hromada.services import audit
-from hromada.services._json import json_safe
+from hromada.services._json import ServiceModel, json_safe
 from hromada.services.access import Principal, require, require_facilitator
 from hromada.settings import Settings
 
 __all__ = [
     "LEDGER_COLUMNS",
     "AssessmentView",
+    "EmptyLedgerRollup",
+    "FrameworkInfo",
+    "Ledger",
+    "LedgerEntryRow",
+    "LedgerImportSummary",
+    "LedgerRollup",
+    "SelfAssessment",
     "add_framework",
+    "add_self_assessment",
     "assessment_history",
+    "framework_catalogue",
     "frameworks",
     "frameworks_by_id",
     "get_assessment",
+    "get_ledger",
     "import_ledger",
+    "import_ledger_entries",
     "ledger_frame",
     "ledger_rollup",
     "rates_frame",
     "save_assessment",
     "save_ledger",
+    "self_assessments",
     "set_rates",
 ]
 
@@ -232,8 +245,157 @@ def ledger_rollup(session: Session, principal: Principal, municipality: Municipa
     return cleaned
 
 
+class LedgerEntryRow(ServiceModel):
+    """One damage, loss or need entry of the ledger."""
+
+    id: int
+    sector: str = Field(description="RDNA sector code (see hromada.data.rdna)")
+    kind: Literal["damage", "loss", "need"]
+    amount: float = Field(description="The amount, in `currency`")
+    currency: str = Field(description="ISO 4217 code, for example UAH")
+    valuation_date: dt.date = Field(description="The date the amount is valued at (and converted at)")
+    source: str
+    confidence: str = Field(description="low, medium or high")
+    asset_id: str | None = Field(description="Key of the infrastructure asset the entry is about, if any")
+    bbb_factor: float | None = Field(description="Build-back-better factor applied to needs (1 = none)")
+    term: str | None = Field(description="short or medium (needs)")
+    description: str
+
+
+class LedgerAmounts(ServiceModel):
+    """Damage, loss and need in the roll-up's target currency (UAH)."""
+
+    damage: float = Field(description="UAH")
+    loss: float = Field(description="UAH")
+    need: float = Field(description="UAH")
+
+
+class SectorAmounts(LedgerAmounts):
+    sector: str = Field(description="RDNA sector code")
+    group: str = Field(description="RDNA sector group")
+
+
+class GroupAmounts(LedgerAmounts):
+    group: str = Field(description="RDNA sector group")
+
+
+class TermNeed(ServiceModel):
+    term: str = Field(description="short, medium or unspecified")
+    amount: float = Field(description="Needs of the term (UAH)")
+
+
+class RateUsed(ServiceModel):
+    currency: str
+    rate: float = Field(description="UAH per unit of `currency`")
+    rate_date: dt.date = Field(description="The date of the stated rate used")
+    count: int = Field(description="Entries converted at this rate")
+
+
+class LedgerRollup(ServiceModel):
+    """The ledger rolled up in UAH at the stated rates (RDNA conventions)."""
+
+    empty: Literal[False] = False
+    target: str = Field(description="The currency of every amount (UAH)")
+    apply_bbb: bool = Field(description="Whether needs include the build-back-better factors")
+    totals: LedgerAmounts
+    by_sector: list[SectorAmounts]
+    by_group: list[GroupAmounts]
+    needs_by_term: list[TermNeed] = Field(description="Needs by term, terms without needs left out")
+    rates_used: list[RateUsed]
+    references: list[str] = Field(description="The assessments whose conventions are followed")
+
+
+class EmptyLedgerRollup(ServiceModel):
+    """The roll-up of an empty ledger."""
+
+    empty: Literal[True] = True
+
+
+class Ledger(ServiceModel):
+    """The ledger entries (oldest valuation first) and their roll-up."""
+
+    entries: list[LedgerEntryRow]
+    rollup: LedgerRollup | EmptyLedgerRollup
+
+
+def get_ledger(session: Session, principal: Principal, municipality: Municipality) -> Ledger:
+    """The ledger entries and their roll-up in UAH at the stated rates (readers and up)."""
+    entries = ledger_frame(session, principal, municipality)
+    return Ledger.model_validate(
+        {
+            "entries": entries.to_dict(orient="records"),
+            "rollup": ledger_rollup(session, principal, municipality),
+        }
+    )
+
+
+class LedgerImportSummary(ServiceModel):
+    """What a ledger import did (or, for a dry run, would do)."""
+
+    rows: int = Field(description="Entries written (for a dry run: that would be written)")
+    dry_run: bool
+
+
+def import_ledger_entries(
+    session: Session, principal: Principal, municipality: Municipality, path: Path, *, dry_run: bool = False
+) -> LedgerImportSummary:
+    """Like :func:`import_ledger`, with a typed summary."""
+    rows = import_ledger(session, principal, municipality, path, dry_run=dry_run)
+    return LedgerImportSummary(rows=rows, dry_run=dry_run)
+
+
 # --------------------------------------------------------------------------------------------------------
 # Resilience self-assessment
+
+
+class FrameworkIndicator(ServiceModel):
+    id: str
+    title: dict[str, str] = Field(description="The title by language (uk, en, de)")
+    weight: float = Field(description="Weight within its dimension")
+
+
+class FrameworkDimension(ServiceModel):
+    id: str
+    title: dict[str, str] = Field(description="The title by language (uk, en, de)")
+    weight: float = Field(description="Weight in the overall score")
+    indicators: list[FrameworkIndicator]
+
+
+class FrameworkInfo(ServiceModel):
+    """A resilience framework: dimensions, indicators, scale and weights."""
+
+    id: str
+    version: str
+    title: dict[str, str] = Field(description="The title by language (uk, en, de)")
+    scale: tuple[int, int] = Field(description="The lowest and the highest score of an indicator")
+    dimensions: list[FrameworkDimension]
+
+    @classmethod
+    def of(cls, framework: Framework) -> FrameworkInfo:
+        return cls.model_validate(
+            {
+                "id": framework.id,
+                "version": framework.version,
+                "title": framework.title,
+                "scale": [framework.scale_min, framework.scale_max],
+                "dimensions": [
+                    {
+                        "id": d.id,
+                        "title": d.title,
+                        "weight": d.weight,
+                        "indicators": [
+                            {"id": i.id, "title": i.title, "weight": i.weight} for i in d.indicators
+                        ],
+                    }
+                    for d in framework.dimensions
+                ],
+            }
+        )
+
+
+def framework_catalogue(settings: Settings | None = None) -> list[FrameworkInfo]:
+    """The available frameworks (see :func:`frameworks`), typed."""
+    return [FrameworkInfo.of(f) for f in frameworks(settings)]
 
 
 def _custom_dir(settings: Settings | None) -> Path | None:
@@ -306,6 +468,56 @@ class AssessmentView:
     result: Any
 
 
+class DimensionScore(ServiceModel):
+    """The score of one dimension of a self-assessment."""
+
+    dimension: str = Field(description="Dimension id")
+    weight: float
+    indicators: int = Field(description="Indicators of the dimension")
+    scored: int = Field(description="Indicators scored")
+    coverage: float | None = Field(description="Share of the indicators scored (0-1)")
+    score: float | None = Field(description="Weighted mean score (0-100); null when nothing is scored")
+
+
+class SelfAssessment(ServiceModel):
+    """A resilience self-assessment with its scores, evidence and result."""
+
+    id: int
+    framework: str = Field(description="Framework id")
+    framework_version: str
+    assessed_on: dt.date
+    assessor: str
+    scores: dict[str, float | None] = Field(
+        description="Per indicator id: the score given, on the framework's scale"
+    )
+    evidence: dict[str, str] = Field(description="Per indicator id: the evidence in words")
+    overall: float | None = Field(
+        description="Weighted mean of the dimension scores (0-100); null when nothing is scored"
+    )
+    coverage: float | None = Field(description="Share of all indicators scored (0-1)")
+    by_dimension: list[DimensionScore]
+    gaps: list[str] = Field(description="Indicators unscored or scored low, most important first")
+
+    @classmethod
+    def of(cls, view: AssessmentView) -> SelfAssessment:
+        result = view.result
+        return cls.model_validate(
+            {
+                "id": view.id,
+                "framework": view.framework.id,
+                "framework_version": view.framework.version,
+                "assessed_on": view.assessed_on,
+                "assessor": view.assessor,
+                "scores": view.scores,
+                "evidence": view.evidence,
+                "overall": result.overall,
+                "coverage": result.coverage,
+                "by_dimension": result.by_dimension.reset_index().to_dict(orient="records"),
+                "gaps": list(result.gaps),
+            }
+        )
+
+
 def _view(row: ResilienceAssessment, settings: Settings | None = None) -> AssessmentView:
     framework = _framework(row.framework, settings)
     scores = {s.indicator_id: s.score for s in row.scores}
@@ -351,6 +563,19 @@ def get_assessment(
     if row is None or row.municipality_id != municipality.id:
         raise NotFoundError("No such assessment in this municipality.")
     return _view(row, settings)
+
+
+def self_assessments(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    framework: str | None = None,
+    *,
+    settings: Settings | None = None,
+) -> list[SelfAssessment]:
+    """Like :func:`assessment_history`, typed."""
+    history = assessment_history(session, principal, municipality, framework, settings=settings)
+    return [SelfAssessment.of(view) for view in history]
 
 
 def comparison(history: list[AssessmentView]) -> pd.DataFrame | None:
@@ -422,6 +647,26 @@ def save_assessment(
         details={"framework": spec.id},
     )
     return _view(row, settings)
+
+
+def add_self_assessment(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    framework: str,
+    assessed_on: dt.date,
+    assessor: str,
+    scores: Mapping[str, float | None],
+    evidence: Mapping[str, str] | None = None,
+) -> SelfAssessment:
+    """Like :func:`save_assessment` (without evidence files), typed."""
+    view = save_assessment(
+        session, settings, principal, municipality, framework=framework, assessed_on=assessed_on,
+        assessor=assessor, scores=scores, evidence=evidence,
+    )  # fmt: skip
+    return SelfAssessment.of(view)
 
 
 def evidence_path(

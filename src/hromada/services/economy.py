@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,7 +39,7 @@ from hromada.db.models import AnalysisRun, Municipality, ReferenceDataset
 from hromada.errors import NotFoundError, ValidationError
 from hromada.io.tables import check_format, read_table, write_frames
 from hromada.services import runs
-from hromada.services._json import json_safe
+from hromada.services._json import OpenModel, ServiceModel, json_safe
 from hromada.services.access import Principal, require
 from hromada.services.profile import statistics_frame
 from hromada.services.reference import NATIONAL_PANEL, load_reference_panel
@@ -46,12 +47,19 @@ from hromada.settings import Settings
 
 __all__ = [
     "DOMAIN",
+    "EconomyAnalysis",
+    "EconomyParameters",
+    "EconomyPreset",
+    "EconomyResults",
     "EconomyRun",
     "analysis_panel",
     "analyze",
     "complexity_file",
+    "get_analysis",
     "latest_run",
+    "list_presets",
     "preset_catalogue",
+    "run_analysis",
 ]
 
 logger = logging.getLogger(__name__)
@@ -104,9 +112,228 @@ class EconomyRun:
         }
 
 
-def preset_catalogue() -> list[dict[str, Any]]:
+# --------------------------------------------------------------------------------------------------------
+# Typed results (the REST API's response models; pages and the CLI still read EconomyRun's dictionaries)
+
+
+class PresetConventions(OpenModel):
+    """One named set of complexity conventions (:class:`hromada.analysis.economy.ComplexityPreset`)."""
+
+    name: str = Field(description="The stable name stored with results")
+    threshold: float = Field(description="The RCA value at which an industry counts as present")
+    strict: bool = Field(description="True: present only strictly above `threshold`; False: at or above it")
+    proximity: Literal["min_conditional", "jaccard", "cosine"] = Field(
+        description="How co-occurrence of two industries becomes a proximity in [0, 1]"
+    )
+    proximity_diagonal: float = Field(description="The proximity of an industry to itself (1 or 0)")
+    description: str
+
+
+class EconomyPreset(PresetConventions):
+    """A named convention as offered to users, with its presence rule in words."""
+
+    presence_rule: str = Field(description='The presence test as text, for example ">= 1"')
+
+
+def list_presets() -> list[EconomyPreset]:
     """The named complexity conventions, for pickers and the API."""
-    return [{**preset.to_dict(), "presence_rule": preset.presence_rule} for preset in PRESETS.values()]
+    return [
+        EconomyPreset(**preset.to_dict(), presence_rule=preset.presence_rule) for preset in PRESETS.values()
+    ]
+
+
+def preset_catalogue() -> list[dict[str, Any]]:
+    """The named complexity conventions as dictionaries (see :func:`list_presets`)."""
+    return [preset.model_dump() for preset in list_presets()]
+
+
+class ComplexitySettings(OpenModel):
+    presence: str = Field(description="The presence measure (rca or rpop)")
+    external_proximity: bool = Field(description="Whether an external proximity matrix was used")
+
+
+class PanelShape(OpenModel):
+    years: int
+    regions: int
+    industries: int
+
+
+class BootstrapSettings(OpenModel):
+    draws: int = Field(description="Bootstrap draws")
+    seed: int = Field(description="Random seed of the draws")
+    top: int = Field(description="How many top opportunities each draw compares")
+
+
+class PanelSources(OpenModel):
+    reference: str = Field(description="Name of the registered reference dataset (the national panel)")
+    reference_sha256: str | None = Field(description="Checksum of the reference dataset's file")
+    reference_synthetic: bool = Field(description="Whether the national panel is synthetic demo data")
+    workspace_rows: int = Field(
+        description="Employment figures of the workspace that replaced the panel's row of the municipality"
+    )
+
+
+class EconomyParameters(OpenModel):
+    """How a stored economy analysis was computed."""
+
+    method: str = Field(description="The computation (module path)")
+    version: str = Field(description="Hromada version that computed it")
+    preset: PresetConventions
+    parameters: ComplexitySettings
+    shape: PanelShape = Field(description="Years, regions and industries of the panel analysed")
+    references: list[str] = Field(description="Literature the method follows")
+    year: int = Field(description="The year analysed")
+    base_year: int = Field(description="Start of growth comparisons")
+    opportunities_top: int = Field(description="How many opportunities are kept")
+    bootstrap: BootstrapSettings
+    sources: PanelSources
+
+
+class StructureRow(OpenModel):
+    """One industry the municipality has (employment > 0) in the year analysed."""
+
+    industry: str = Field(description="NACE Rev. 2 division")
+    value: float = Field(description="Employment (persons)")
+    share: float | None = Field(description="Share of the municipality's employment (0-1)")
+    lq: float | None = Field(description="Location quotient against the national panel")
+    rca: float | None = Field(description="Revealed comparative advantage")
+    mcp: int = Field(description="1 if the industry is present under the preset's rule, else 0")
+    pci: float | None = Field(description="Product (industry) complexity index")
+    density: float | None = Field(description="Relatedness density (0-1)")
+
+
+class IndexRow(OpenModel):
+    """Diversification and complexity indices of the municipality in one year."""
+
+    year: int
+    employment: float | None = Field(description="Total employment (persons)")
+    hhi: float | None = Field(description="Herfindahl-Hirschman index of employment shares (0-1)")
+    hhi_normalized: float | None
+    numbers_equivalent: float | None = Field(description="1 / HHI: the number of equal sectors")
+    entropy: float | None = Field(description="Shannon entropy of employment shares (bits)")
+    related_variety: float | None = Field(description="Entropy within NACE sections (bits)")
+    unrelated_variety: float | None = Field(description="Entropy between NACE sections (bits)")
+    krugman: float | None = Field(description="Krugman specialisation index against the national panel")
+    eci: float | None = Field(description="Economic complexity index")
+    coi: float | None = Field(description="Complexity outlook index")
+    diversity: float | None = Field(description="Industries present")
+
+
+class RelatedIndustry(OpenModel):
+    related_industry: str = Field(description="NACE division the municipality already has")
+    proximity: float | None = Field(description="Proximity to the opportunity (0-1)")
+
+
+class OpportunityRow(OpenModel):
+    """A diversification opportunity, best first, with the reasons."""
+
+    industry: str = Field(description="NACE Rev. 2 division")
+    rank: int = Field(description="1 = best")
+    score: float | None = Field(description="Weighted percentile score (0-1)")
+    density: float | None = Field(description="Relatedness density (0-1)")
+    pci: float | None = Field(description="Industry complexity index")
+    cog: float | None = Field(description="Complexity outlook gain")
+    rca: float | None = Field(description="Revealed comparative advantage today")
+    value: float | None = Field(description="The municipality's employment in it (persons)")
+    national_value: float | None = Field(description="National employment in it (persons)")
+    national_growth: float | None = Field(description="National growth per year (share, 0.05 = 5 %)")
+    why: str = Field(description="The reasons, in words")
+    related: list[RelatedIndustry] = Field(description="Industries the municipality has that it is close to")
+
+
+class QuadrantRow(OpenModel):
+    """An industry of the municipality placed by specialisation and growth against its peers."""
+
+    industry: str = Field(description="NACE Rev. 2 division")
+    value: float | None = Field(description="Employment in the year analysed (persons)")
+    share: float | None = Field(description="Share of the municipality's employment (0-1)")
+    lq: float | None = Field(description="Location quotient against the peers")
+    growth: float | None = Field(description="Growth since the base year (share); null for a new industry")
+    new: bool = Field(description="Absent in the base year")
+    peer_growth: float | None = Field(description="The peers' growth in the industry (share)")
+    relative_growth: float | None = Field(description="growth - peer_growth")
+    quadrant: Literal["strength", "opportunity", "threat", "weakness"]
+
+
+class Stability(OpenModel):
+    """How stable the top opportunities are under bootstrap resampling."""
+
+    top_k: list[str] = Field(description="The top opportunities (NACE divisions)")
+    frequency: dict[str, float | None] = Field(
+        description="Per NACE division: share of draws (0-1) in which it is among the top"
+    )
+    mean_jaccard: float | None = Field(description="Mean Jaccard similarity of the draws' top sets (0-1)")
+    draws: int
+    seed: int
+
+
+class ShiftShareComponents(OpenModel):
+    """Employment change (persons) decomposed; ``change = national_share + industry_mix + competitive``."""
+
+    base: float | None = Field(description="Employment in the base year (persons)")
+    final: float | None = Field(description="Employment in the year analysed (persons)")
+    change: float | None = Field(description="final - base (persons)")
+    national_share: float | None = Field(description="Change had the industry grown as the nation (persons)")
+    industry_mix: float | None = Field(description="Change due to the industry's national trend (persons)")
+    competitive: float | None = Field(description="Change due to local performance (persons)")
+
+
+class ShiftShareRow(ShiftShareComponents):
+    industry: str = Field(description="NACE Rev. 2 division")
+
+
+class ShiftShare(OpenModel):
+    method: str = Field(description="classic, esteban-marquillas or dynamic")
+    components: list[ShiftShareRow]
+    totals: ShiftShareComponents = Field(description="The municipality as a whole")
+
+
+class DiagnosticsRow(OpenModel):
+    """What the complexity computation used in one year."""
+
+    year: int
+    regions: int
+    industries: int
+    regions_without_presence: int
+    industries_without_presence: int
+    second_eigenvalue: float | None
+    external_proximity: bool
+
+
+class EconomyResults(OpenModel):
+    """Everything the economy page shows."""
+
+    region: str = Field(description="KATOTTG code of the municipality")
+    year: int = Field(description="The year analysed")
+    base_year: int = Field(description="Start of growth comparisons")
+    years: list[int] = Field(description="The years of the panel")
+    structure: list[StructureRow] = Field(description="Sector structure, largest first")
+    indices: list[IndexRow] = Field(description="Indices over time, oldest first")
+    opportunities: list[OpportunityRow]
+    opportunity_weights: dict[str, float] = Field(description="Weight of each criterion in the score")
+    not_suggested_sections: list[str] = Field(description="NACE sections never suggested")
+    quadrants: list[QuadrantRow]
+    stability: Stability
+    shift_share: ShiftShare
+    diagnostics: list[DiagnosticsRow]
+    excluded: int = Field(description="Regions or industries excluded from the computation")
+
+
+class EconomyAnalysis(ServiceModel):
+    """A stored economy analysis with its provenance (data hash, preset, parameters, version)."""
+
+    id: int
+    municipality: str = Field(description="KATOTTG code")
+    created_at: str = Field(description="When it was computed (ISO 8601)")
+    preset: str = Field(description="The complexity conventions (see /economy/presets)")
+    data_hash: str = Field(description="Hash of the panel analysed")
+    version: str = Field(description="Hromada version that computed it")
+    parameters: EconomyParameters
+    results: EconomyResults
+
+    @classmethod
+    def from_run(cls, run: EconomyRun) -> EconomyAnalysis:
+        return cls.model_validate(run.to_dict())
 
 
 _clean = json_safe
@@ -328,6 +555,26 @@ def get_run(session: Session, principal: Principal, municipality: Municipality) 
     if run is None:
         raise NotFoundError("This municipality has no economy analysis yet; run one first.")
     return run
+
+
+def get_analysis(session: Session, principal: Principal, municipality: Municipality) -> EconomyAnalysis:
+    """The latest stored economy analysis, typed (see :func:`get_run`)."""
+    return EconomyAnalysis.from_run(get_run(session, principal, municipality))
+
+
+def run_analysis(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    preset: str = "ecomplexity",
+    year: int | None = None,
+    base_year: int | None = None,
+) -> EconomyAnalysis:
+    """Like :func:`analyze`, the stored run typed."""
+    run = analyze(session, settings, principal, municipality, preset=preset, year=year, base_year=base_year)
+    return EconomyAnalysis.from_run(run)
 
 
 @dataclass(frozen=True, slots=True)

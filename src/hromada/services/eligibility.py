@@ -26,15 +26,18 @@ from hromada.db.models import FinancePlan, Municipality
 from hromada.errors import ValidationError
 from hromada.services import audit, finance
 from hromada.services.access import Principal, require
+from hromada.services.finance import GateView
 
 __all__ = [
     "GATE_COLUMNS",
     "LOCATION_STATUSES",
     "STANDARD",
+    "GateView",
     "check_projects",
     "default_specs",
     "describe",
     "gate_specs",
+    "gate_views",
     "set_gates",
     "split_standard",
     "standard_spec",
@@ -284,6 +287,12 @@ def describe(spec: Mapping[str, Any], gettext: Gettext | None = None) -> str:
     else:
         shown = _number(value) if isinstance(value, float) else str(value)
     return f"{column} {op} {shown}"
+
+
+def gate_views(specs: Sequence[Mapping[str, Any]], gettext: Gettext | None = None) -> list[GateView]:
+    """The rules with their descriptions (:func:`describe`, in the interface language when ``gettext`` is
+    given), as published with the finance plan and the ranking."""
+    return [GateView.model_validate({**spec, "description": describe(spec, gettext)}) for spec in specs]
 
 
 def _label(column: str, _: Gettext) -> str:

@@ -12,8 +12,9 @@ import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,23 +22,34 @@ from hromada.analysis.decide import DebtRule, ahp_weights, comparisons_from_pair
 from hromada.db.models import FinancePlan, Municipality
 from hromada.errors import ValidationError
 from hromada.services import audit
+from hromada.services._json import ServiceModel
 from hromada.services.access import Principal, require
 
 __all__ = [
     "DEFAULT_CRITERIA",
     "DIRECTIONS",
+    "AhpJudgements",
     "AhpOutcome",
+    "AhpView",
+    "AhpWorst",
+    "CriterionView",
+    "FinancePlanView",
+    "GateView",
+    "ahp_view",
     "criteria_of",
     "debt_rule",
     "default_years",
     "ensure_plan",
     "get_plan",
+    "plan_view",
     "planning_years",
     "preview_ahp",
     "saaty_value",
     "set_ahp",
     "set_criteria",
     "set_plan",
+    "weigh_criteria",
+    "weights_from",
 ]
 
 #: Published criteria of the demo call: name -> (weight, direction). A municipality publishes its own.
@@ -324,3 +336,172 @@ def set_ahp(
         details={"criteria": plan.criteria, "source": "ahp", "consistency_ratio": outcome.consistency_ratio},
     )  # fmt: skip
     return outcome
+
+
+# --------------------------------------------------------------------------------------------------------
+# Typed results (the REST API's response models)
+
+WeightsFrom = Literal["ahp", "typed", "default"]
+
+
+class CriterionView(ServiceModel):
+    """A published ranking criterion and its weight (the weights sum to 1)."""
+
+    criterion: str = Field(description="The name the projects score (column c:<criterion>).")
+    weight: float = Field(description="Normalised weight; the published weights sum to 1.")
+    direction: Literal["benefit", "cost"] = Field(
+        description="benefit: more is better; cost: less is better."
+    )
+
+
+class GateView(ServiceModel):
+    """A published eligibility rule (see :mod:`hromada.services.eligibility`) and the rule in words."""
+
+    name: str = Field(description="Short name, shown with every failure.")
+    column: str = Field(description="The project column tested, or a criterion score c:<criterion>.")
+    op: str = Field(description='The comparison: >=, >, <=, <, ==, !=, in, not in, "is true" or "is false".')
+    value: float | str | list[str] | None = Field(
+        description="The threshold (a share 0-1 for cofinancing_share, UAH for cost); a list for in/not in; "
+        "null for is true/is false."
+    )
+    message: str = Field(
+        default="", description="The municipality's own reason shown on failure; empty: the default."
+    )
+    description: str = Field(
+        description="The rule in words (in the asked language where the route takes one)."
+    )
+
+
+class AhpJudgements(ServiceModel):
+    """The pairwise judgements the published weights were derived from."""
+
+    judgements: list[tuple[str, str, float]] = Field(
+        description="[a, b, value]: how many times a matters more than b on Saaty's 1-9 scale."
+    )
+    consistency_ratio: float = Field(description="Saaty's consistency ratio of the judgements (<= 0.10).")
+
+
+class FinancePlanView(ServiceModel):
+    """The finance plan as published: planning years, revenue forecast, borrowing rule, criteria and gates.
+
+    While no plan is stored, the defaults (``stored`` false): the default years and criteria, no borrowing
+    limit, the default eligibility gates."""
+
+    stored: bool = Field(description="Whether the municipality stored a plan; false: the defaults are shown.")
+    first_year: int
+    last_year: int
+    years: list[int] = Field(description="The planning years, first to last.")
+    revenue: dict[str, float] = Field(description="Year -> forecast revenue (UAH).")
+    debt_service_share: float | None = Field(
+        description="Largest share of revenue for debt service; null: not checked."
+    )
+    max_debt_ratio: float | None = Field(
+        description="Largest outstanding debt as a multiple of revenue; null: not checked."
+    )
+    existing_service: dict[str, float] = Field(description="Year -> debt service already committed (UAH).")
+    existing_debt: dict[str, float] = Field(description="Year -> debt already outstanding (UAH).")
+    criteria: list[CriterionView] = Field(
+        description="The published criteria (the defaults while none is set)."
+    )
+    weights_from: WeightsFrom = Field(
+        description="ahp: from pairwise judgements; typed; or the default weights."
+    )
+    ahp: AhpJudgements | None = Field(
+        description="The judgements behind the weights when weights_from is ahp."
+    )
+    gates: list[GateView] = Field(description="The published eligibility gates, described in English.")
+    gates_from: Literal["default", "municipality"]
+    updated_at: str | None = Field(description="When the plan was last changed (ISO 8601); null: not stored.")
+
+
+class AhpWorst(ServiceModel):
+    """The judgement that departs most from the weights it gives: the comparison to revisit."""
+
+    a: str
+    b: str
+    judged: float = Field(description="How many times a matters more than b, as judged.")
+    implied: float = Field(description="The ratio of their weights, as the judgements together imply.")
+
+
+class AhpView(ServiceModel):
+    """Weights of the published criteria from pairwise judgements, and how consistent the judgements are."""
+
+    weights: dict[str, float] = Field(description="Criterion -> weight (summing to 1).")
+    consistency_ratio: float | None = Field(
+        description="Saaty's consistency ratio; above 0.10 is inconsistent."
+    )
+    consistent: bool = Field(description="Whether the consistency ratio is at most 0.10.")
+    worst: AhpWorst | None = Field(
+        description="The comparison to revisit first; null when every judgement agrees with the weights."
+    )
+    stored: bool = Field(description="Whether the weights were published (false for a dry run).")
+
+
+def weights_from(plan: FinancePlan | None) -> WeightsFrom:
+    """Where the published weights come from: AHP judgements, typed-in weights, or the defaults."""
+    if plan is not None and plan.ahp:
+        return "ahp"
+    return "typed" if plan is not None and plan.criteria else "default"
+
+
+def plan_view(session: Session, principal: Principal, municipality: Municipality) -> FinancePlanView:
+    """The finance plan as published (readers and up): the defaults while none is stored."""
+    from hromada.services.eligibility import gate_specs, gate_views  # eligibility builds on this module
+
+    plan = get_plan(session, principal, municipality)
+    years = planning_years(plan)
+    return FinancePlanView.model_validate(
+        {
+            "stored": plan is not None,
+            "first_year": years[0],
+            "last_year": years[-1],
+            "years": list(years),
+            "revenue": plan.revenue if plan is not None else {},
+            "debt_service_share": plan.debt_service_share if plan is not None else None,
+            "max_debt_ratio": plan.max_debt_ratio if plan is not None else None,
+            "existing_service": plan.existing_service if plan is not None else {},
+            "existing_debt": plan.existing_debt if plan is not None else {},
+            "criteria": [
+                {"criterion": name, "weight": weight, "direction": direction}
+                for name, (weight, direction) in criteria_of(plan).items()
+            ],
+            "weights_from": weights_from(plan),
+            "ahp": plan.ahp if plan is not None else None,
+            "gates": gate_views(gate_specs(plan)),
+            "gates_from": "default" if plan is None or plan.gates is None else "municipality",
+            "updated_at": plan.updated_at if plan is not None else None,
+        }
+    )
+
+
+def ahp_view(outcome: AhpOutcome, *, stored: bool) -> AhpView:
+    """An :class:`AhpOutcome` as the typed result."""
+    worst = None
+    if outcome.worst is not None:
+        a, b, judged, implied = outcome.worst
+        worst = AhpWorst(a=a, b=b, judged=judged, implied=implied)
+    return AhpView(
+        weights=outcome.weights,
+        consistency_ratio=outcome.consistency_ratio,
+        consistent=outcome.consistent,
+        worst=worst,
+        stored=stored,
+    )
+
+
+def weigh_criteria(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    judgements: Sequence[tuple[str, str, float | str]],
+    *,
+    directions: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+) -> AhpView:
+    """Weights of the published criteria from pairwise judgements: published (:func:`set_ahp`; editors and
+    admins, inconsistent judgements refused) unless ``dry_run``, which only computes them and their
+    consistency (inconsistent ones reported, not refused)."""
+    if dry_run:
+        names = list(criteria_of(get_plan(session, principal, municipality)))
+        return ahp_view(preview_ahp(names, judgements), stored=False)
+    return ahp_view(set_ahp(session, principal, municipality, judgements, directions=directions), stored=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+from pydantic import Field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -27,18 +28,29 @@ from hromada.db.models import AnalysisRun, Asset, Dependency, LedgerEntry, Munic
 from hromada.errors import NotFoundError, ValidationError
 from hromada.io.tables import read_table
 from hromada.services import audit, runs
-from hromada.services._json import json_safe
+from hromada.services._json import OpenModel, ServiceModel, json_safe
 from hromada.services.access import Principal, can_see_restricted, require
 
 __all__ = [
     "RESTRICTED_FIELDS",
+    "AssetRow",
+    "CascadeScenario",
+    "CriticalityRun",
+    "DependencyRow",
     "NetworkSummary",
+    "RestorationRun",
     "asset_rows",
     "build_network",
+    "cascade_scenario",
     "damaged_keys",
     "dependency_rows",
     "import_network",
+    "latest_analysis",
     "latest_run",
+    "list_assets",
+    "list_dependencies",
+    "plan_restoration",
+    "rank_criticality",
     "release_field",
     "run_criticality",
     "run_restoration",
@@ -101,6 +113,34 @@ def asset_rows(session: Session, principal: Principal, municipality: Municipalit
     return rows
 
 
+class AssetRow(ServiceModel):
+    """An asset as the caller may see it: the restricted fields are null unless allowed or released."""
+
+    asset_id: str = Field(description="The municipality's own asset id")
+    name: str
+    type: str = Field(description="Asset type (see hromada.analysis.infrastructure.ASSET_TYPES)")
+    service: str = Field(description="The service it provides to people; empty: the type's default or none")
+    population_served: float = Field(description="People who lose the service while it is down (persons)")
+    capacity: float | None = Field(description="Capacity, kept for reference (the asset type's unit)")
+    replacement_cost: float | None = Field(description="Replacement cost (UAH)")
+    repair_days: float | None = Field(description="Days one crew needs to repair it")
+    repair_cost: float | None = Field(description="Repair cost (UAH)")
+    backup_hours: float | None = Field(
+        description="Hours a backup bridges a loss of supply (null: without limit)"
+    )
+    status: str = Field(description="operational, damaged or destroyed")
+    latitude: float | None = Field(description="Restricted: null unless you may see it or it was released")
+    longitude: float | None = Field(description="Restricted: null unless you may see it or it was released")
+    weakness: str | None = Field(description="Restricted: null unless you may see it or it was released")
+    released: list[str] = Field(description="Restricted fields an admin released to every reader")
+    restricted_hidden: bool = Field(description="Whether restricted fields are masked for you")
+
+
+def list_assets(session: Session, principal: Principal, municipality: Municipality) -> list[AssetRow]:
+    """The assets as the caller may see them (see :func:`asset_rows`), typed."""
+    return [AssetRow.model_validate(row) for row in asset_rows(session, principal, municipality)]
+
+
 def _tables(session: Session, municipality: Municipality) -> tuple[pd.DataFrame, pd.DataFrame]:
     assets = _assets(session, municipality)
     frame = pd.DataFrame(
@@ -143,6 +183,23 @@ def dependency_rows(
     require(principal, "read", municipality.id)
     _, dependencies = _tables(session, municipality)
     return [{str(k): v for k, v in _clean(r).items()} for r in dependencies.to_dict(orient="records")]
+
+
+class DependencyRow(ServiceModel):
+    """The consumer needs the supplier (with the other suppliers of its redundancy group)."""
+
+    supplier: str = Field(description="Asset id of the supplier")
+    consumer: str = Field(description="Asset id of the consumer")
+    kind: str = Field(description="What is supplied: power, water, heat, access, telecom ...")
+    group: str = Field(description="Redundancy group (within the consumer)")
+    required: int = Field(description="How many suppliers of the group must function")
+
+
+def list_dependencies(
+    session: Session, principal: Principal, municipality: Municipality
+) -> list[DependencyRow]:
+    """The dependencies (see :func:`dependency_rows`), typed."""
+    return [DependencyRow.model_validate(row) for row in dependency_rows(session, principal, municipality)]
 
 
 def build_network(session: Session, principal: Principal, municipality: Municipality) -> Network:
@@ -318,6 +375,56 @@ def what_if(
     return scenario
 
 
+class ServicesCut(OpenModel):
+    """People without each service (persons), and their sum (person-services)."""
+
+    electricity: float = Field(description="persons")
+    water: float = Field(description="persons")
+    heating: float = Field(description="persons")
+    sanitation: float = Field(description="persons")
+    health: float = Field(description="persons")
+    education: float = Field(description="persons")
+    shelter: float = Field(description="persons")
+    transport: float = Field(description="persons")
+    telecom: float = Field(description="persons")
+    administration: float = Field(description="persons")
+    total: float = Field(description="Sum over the services (person-services)")
+
+
+class CascadeStep(ServicesCut):
+    """The state at some hours after the failure."""
+
+    hours: float = Field(description="Hours after the failure")
+    assets_down: int
+
+
+class AssetDown(ServiceModel):
+    asset_id: str
+    hours: float = Field(description="Hours after the failure at which the asset is down")
+
+
+class CascadeScenario(ServiceModel):
+    """What fails with the given assets over the horizon, hour by hour."""
+
+    failed: list[str] = Field(description="The assets that fail first (asset ids)")
+    horizon_hours: float = Field(description="hours")
+    timeline: list[CascadeStep] = Field(description="At 0, every failure time and the horizon")
+    down: list[AssetDown] = Field(description="The assets down within the horizon, first first")
+
+
+def cascade_scenario(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    failed: Sequence[str] | None = None,
+    *,
+    horizon_hours: float = 72.0,
+) -> CascadeScenario:
+    """Like :func:`what_if`, typed."""
+    scenario = what_if(session, principal, municipality, failed, horizon_hours=horizon_hours)
+    return CascadeScenario.model_validate(scenario)
+
+
 def _store(
     session: Session,
     principal: Principal,
@@ -399,6 +506,137 @@ def latest_run(
     """The latest stored infrastructure analysis of a kind (readers and up)."""
     require(principal, "read", municipality.id)
     return runs.latest(session, municipality, domain)
+
+
+class CriticalityParameters(OpenModel):
+    horizon_hours: float = Field(description="Hours after the failure at which losses are counted")
+    pairs: int = Field(description="How many top assets are combined in pairs")
+
+
+class CriticalityRank(OpenModel):
+    """One asset, most critical first."""
+
+    asset_id: str
+    rank: int = Field(description="1 = most critical")
+    type: str
+    service: str | None
+    population_cut: float | None = Field(description="Person-services cut by its failure alone")
+    assets_lost: int = Field(description="Assets down with it, itself included")
+    dependents: int = Field(description="Assets that depend on it, directly or transitively")
+    population_at_risk: float | None = Field(description="People served by it and its dependents")
+
+
+class CriticalPair(OpenModel):
+    """Two top assets failing together."""
+
+    first: str = Field(description="Asset id")
+    second: str = Field(description="Asset id")
+    population_cut: float | None = Field(description="Person-services cut by both failing")
+    sum_of_singles: float | None = Field(description="Their single cuts added (person-services)")
+    synergy: float | None = Field(description="population_cut - sum_of_singles")
+    assets_lost: int
+
+
+class CriticalityResults(OpenModel):
+    ranking: list[CriticalityRank]
+    pairs: list[CriticalPair] = Field(description="By synergy, then population cut")
+
+
+class RestorationParameters(OpenModel):
+    crews: int = Field(description="Repair crews working in parallel")
+    budget: float | None = Field(description="Repair budget (UAH); null: unlimited")
+    method: Literal["heuristic", "exact"]
+    damaged: list[str] = Field(description="The assets to repair (asset ids)")
+
+
+class Repair(OpenModel):
+    asset: str = Field(description="Asset id")
+    crew: int = Field(description="1, 2, ...")
+    start_day: float = Field(description="Days from today")
+    finish_day: float = Field(description="Days from today; the asset functions again from then on")
+    cost: float | None = Field(description="UAH")
+
+
+class ServedDay(ServicesCut):
+    """The state on one day of the plan."""
+
+    day: float = Field(description="Days from today")
+    assets_down: int
+
+
+class Unscheduled(OpenModel):
+    asset: str = Field(description="Asset id")
+    reason: str = Field(description="budget or horizon")
+
+
+class RestorationResults(OpenModel):
+    schedule: list[Repair] = Field(description="One row per repair, by start")
+    served: list[ServedDay] = Field(description="People without each service, day by day")
+    objective: float | None = Field(description="Person-days of service lost over the horizon")
+    unscheduled: list[Unscheduled] = Field(description="Damaged assets the plan does not repair")
+
+
+class _StoredRun(ServiceModel):
+    id: int
+    created_at: str = Field(description="When it was computed (ISO 8601)")
+    data_hash: str = Field(description="Hash of the assets and dependencies analysed")
+    version: str = Field(description="Hromada version that computed it")
+
+
+class CriticalityRun(_StoredRun):
+    """A stored criticality ranking."""
+
+    domain: Literal["infrastructure-criticality"]
+    parameters: CriticalityParameters
+    results: CriticalityResults
+
+
+class RestorationRun(_StoredRun):
+    """A stored restoration plan."""
+
+    domain: Literal["infrastructure-restoration"]
+    parameters: RestorationParameters
+    results: RestorationResults
+
+
+def _run_data(row: AnalysisRun) -> dict[str, Any]:
+    return {
+        "id": row.id, "domain": row.domain, "created_at": row.created_at.isoformat(), "data_hash": row.data_hash,
+        "version": row.version, "parameters": row.parameters, "results": row.results,
+    }  # fmt: skip
+
+
+def rank_criticality(session: Session, principal: Principal, municipality: Municipality) -> CriticalityRun:
+    """Like :func:`run_criticality`, the stored run typed."""
+    return CriticalityRun.model_validate(_run_data(run_criticality(session, principal, municipality)))
+
+
+def plan_restoration(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    crews: int,
+    budget: float | None = None,
+    method: Literal["heuristic", "exact"] = "heuristic",
+) -> RestorationRun:
+    """Like :func:`run_restoration`, the stored run typed."""
+    row = run_restoration(session, principal, municipality, crews=crews, budget=budget, method=method)
+    return RestorationRun.model_validate(_run_data(row))
+
+
+def latest_analysis(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    kind: Literal["criticality", "restoration"],
+) -> CriticalityRun | RestorationRun | None:
+    """The latest stored criticality ranking or restoration plan, typed (readers and up)."""
+    row = latest_run(session, principal, municipality, f"infrastructure-{kind}")
+    if row is None:
+        return None
+    model = CriticalityRun if kind == "criticality" else RestorationRun
+    return model.model_validate(_run_data(row))
 
 
 def release_field(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+from pydantic import ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,12 +26,18 @@ from hromada.db.models import (
     Stakeholder,
 )
 from hromada.errors import ConflictError, NotFoundError, ValidationError
+from hromada.services._json import ServiceModel
 from hromada.services.access import Principal, can_see_restricted, require
 from hromada.services.strategy import consultation_flags
 
 __all__ = [
     "STAKEHOLDER_TYPES",
+    "ConsultationView",
     "NetworkGaps",
+    "NetworkGapsView",
+    "PartnerLink",
+    "PartnersView",
+    "StakeholderView",
     "add_communication",
     "add_consultation",
     "add_partnership",
@@ -38,6 +45,7 @@ __all__ = [
     "communication_plan",
     "consultations",
     "partner_network",
+    "partners_view",
     "partnerships",
     "power_interest",
     "project_options",
@@ -374,4 +382,84 @@ def partner_network(session: Session, principal: Principal, municipality: Munici
             if graph.degree(f"s:{s.name}") == 0 and not graph.nodes[f"s:{s.name}"].get("role")
         ),
         projects_without_partner=sorted(p.key for p in projects.values() if graph.degree(f"p:{p.key}") == 0),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Typed results (the REST API's response models)
+
+
+class StakeholderView(ServiceModel):
+    """A registered stakeholder as the caller may see it, with its place on the power-interest grid."""
+
+    id: int
+    name: str
+    type: str = Field(description="One of " + ", ".join(STAKEHOLDER_TYPES) + ".")
+    role: str
+    influence: int = Field(description="1-5.")
+    interest: int = Field(description="1-5.")
+    contact: str | None = Field(
+        description="Personal data: only for the municipality's editors and admins; null for everyone else."
+    )
+    quadrant: str = Field(description="manage closely, keep satisfied, keep informed or monitor (Mendelow).")
+
+
+class ConsultationView(ServiceModel):
+    """A logged public consultation with its flags."""
+
+    id: int
+    topic: str
+    starts_on: dt.date
+    ends_on: dt.date
+    proposals_received: int
+    responses: str
+    flags: list[str] = Field(description="A window shorter than the legal minimum of 10 calendar days.")
+
+
+class NetworkGapsView(ServiceModel):
+    """What the partner network misses."""
+
+    goals_without_partner: list[str] = Field(
+        description="Keys of goals no partner works on (nor on their objectives)."
+    )
+    partners_without_role: list[str] = Field(description="Names of stakeholders with no partnership.")
+    projects_without_partner: list[str] = Field(description="Keys of projects no partner works on.")
+
+
+class PartnerLink(ServiceModel):
+    """A link of the partner network: a stakeholder with another stakeholder, a goal or a project. Nodes are
+    ``s:<stakeholder name>``, ``g:<goal key>`` and ``p:<project key>``."""
+
+    model_config = ConfigDict(
+        frozen=True, validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+    )
+
+    from_: str = Field(alias="from")
+    to: str
+    subject: str = Field(description="What the partnership is about.")
+
+
+class PartnersView(ServiceModel):
+    """Stakeholders (contacts for the team only), consultations with flags, and the network's gaps."""
+
+    stakeholders: list[StakeholderView]
+    consultations: list[ConsultationView]
+    gaps: NetworkGapsView
+    links: list[PartnerLink]
+
+
+def partners_view(session: Session, principal: Principal, municipality: Municipality) -> PartnersView:
+    """The partners domain at a glance (readers and up; contacts only for the municipality's team)."""
+    gaps = partner_network(session, principal, municipality)
+    return PartnersView.model_validate(
+        {
+            "stakeholders": stakeholder_rows(session, principal, municipality),
+            "consultations": consultations(session, principal, municipality),
+            "gaps": {
+                "goals_without_partner": gaps.goals_without_partner,
+                "partners_without_role": gaps.partners_without_role,
+                "projects_without_partner": gaps.projects_without_partner,
+            },
+            "links": [{"from": a, "to": b, **data} for a, b, data in gaps.graph.edges(data=True)],
+        }
     )

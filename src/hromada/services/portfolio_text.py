@@ -4,7 +4,7 @@
 :data:`~hromada.analysis.decide.Why`) beside its English sentence; :func:`plan_portfolio
 <hromada.services.projects.plan_portfolio>` adds the reasons found before solving (a dependency that cannot
 be funded, a schedule past the plan). This module words them in Ukrainian, English or German, with a
-``gettext`` that takes ``%(name)s`` values as keywords (:meth:`hromada.web.i18n.Translator.gettext`).
+``gettext`` that takes ``%(name)s`` values as keywords (:meth:`hromada.i18n.Translator.gettext`).
 """
 
 from __future__ import annotations

@@ -9,18 +9,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 import pandas as pd
+from pydantic import Field
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from hromada.data.nace import nace_codes
+from hromada.data.nace import load_nace, nace_codes, nace_title
 from hromada.data.regions import load_regions
 from hromada.db.models import ImportRecord, Municipality, MunicipalityStatus, StatisticSeries
 from hromada.errors import ConflictError, NotFoundError, ValidationError
 from hromada.io.statistics import StatisticsFile, read_statistics
 from hromada.services import audit
+from hromada.services._json import ServiceModel
 from hromada.services.access import Principal, require, require_facilitator
 
 __all__ = [
@@ -28,10 +30,17 @@ __all__ = [
     "Municipality",
     "MunicipalityInput",
     "MunicipalityOverview",
+    "MunicipalityProfile",
+    "NaceEntry",
+    "Statistic",
     "create_municipality",
     "get_municipality",
     "import_statistics",
     "list_municipalities",
+    "list_statistics",
+    "municipality_profile",
+    "municipality_profiles",
+    "nace_classification",
     "statistics_frame",
     "upsert_statistics",
 ]
@@ -183,6 +192,59 @@ def list_municipalities(
     ]
 
 
+class MunicipalityProfile(ServiceModel):
+    """A municipality with its key figures (the REST API's municipality)."""
+
+    code: str = Field(description="KATOTTG code")
+    name_uk: str
+    name_en: str
+    name_de: str | None
+    oblast_code: str = Field(description="KATOTTG code of the oblast")
+    kind: str = Field(description="urban, settlement or rural")
+    status: str = Field(description="Wartime status (see MunicipalityStatus)")
+    population: int | None = Field(description="Residents (persons)")
+    area_km2: float | None = Field(description="Area (km²)")
+    idp_share: float | None = Field(description="Internally displaced people as a share of residents (0-1)")
+    is_synthetic: bool = Field(description="Synthetic demo data, not a real place")
+    employment: float | None = Field(
+        default=None, description="Total employment in the latest year (persons, sum over NACE divisions)"
+    )
+    employment_year: int | None = Field(default=None, description="The year of `employment`")
+    n_values: int = Field(default=0, description="Statistics stored in the workspace")
+
+    @classmethod
+    def of(cls, overview: MunicipalityOverview) -> MunicipalityProfile:
+        m = overview.municipality
+        return cls(
+            code=m.code,
+            name_uk=m.name_uk,
+            name_en=m.name_en,
+            name_de=m.name_de,
+            oblast_code=m.oblast_code,
+            kind=m.kind,
+            status=m.status.value,
+            population=m.population,
+            area_km2=m.area_km2,
+            idp_share=m.idp_share,
+            is_synthetic=m.is_synthetic,
+            employment=overview.employment,
+            employment_year=overview.employment_year,
+            n_values=overview.n_values,
+        )
+
+
+def municipality_profiles(session: Session, principal: Principal) -> list[MunicipalityProfile]:
+    """The municipalities the caller may see, with key figures, by oblast and name."""
+    return [MunicipalityProfile.of(o) for o in list_municipalities(session, principal)]
+
+
+def municipality_profile(session: Session, principal: Principal, code: str) -> MunicipalityProfile:
+    """One municipality with its key figures, if the caller may read it."""
+    municipality = get_municipality(session, principal, code)
+    (overview,) = list_municipalities(session, principal, only=municipality)
+    return MunicipalityProfile.of(overview)
+
+
 def _latest_employment(
     session: Session, municipalities: Sequence[Municipality]
 ) -> dict[int, tuple[int, float]]:
@@ -242,6 +304,59 @@ def statistics_frame(
     rows = session.execute(query.order_by(StatisticSeries.year, StatisticSeries.sector_code)).all()
     columns = ["region_code", "year", "sector_code", "measure", "value", "unit", "source"]
     return pd.DataFrame.from_records(rows, columns=columns)
+
+
+class Statistic(ServiceModel):
+    """One stored figure (long format)."""
+
+    region_code: str = Field(description="KATOTTG code of the region the figure is about")
+    year: int
+    sector_code: str = Field(description="NACE Rev. 2 code, or a total")
+    measure: str = Field(description="What is measured, for example employment")
+    value: float = Field(description="The figure, in `unit`")
+    unit: str = Field(description="Unit of `value`, for example persons or UAH")
+    source: str
+
+
+def list_statistics(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    measure: str | None = None,
+    region_code: str | None = None,
+) -> list[Statistic]:
+    """The workspace's statistics, typed (see :func:`statistics_frame`)."""
+    frame = statistics_frame(session, principal, municipality, measure=measure, region_code=region_code)
+    return [Statistic.model_validate(row) for row in frame.to_dict(orient="records")]
+
+
+NaceLevel = Literal["section", "division", "group", "class"]
+
+
+class NaceEntry(ServiceModel):
+    """One code of the NACE Rev. 2 classification (KVED-2010 is harmonised with it)."""
+
+    code: str
+    level: NaceLevel
+    parent: str | None = Field(description="The code one level up; null for a section")
+    title: str = Field(description="The title in the asked language")
+
+
+def nace_classification(level: NaceLevel | None = None, locale: str = "uk") -> list[NaceEntry]:
+    """The NACE Rev. 2 classification (or one level of it), with titles in one language."""
+    table = load_nace()
+    if level is not None:
+        table = table[table["level"] == level]
+    return [
+        NaceEntry(
+            code=row.code,
+            level=row.level,
+            parent=row.parent if isinstance(row.parent, str) and row.parent else None,
+            title=nace_title(str(row.code), locale),
+        )
+        for row in table.itertuples(index=False)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,11 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hromada.analysis.decide import (
-    DebtRule,
+    check_debt,
     optimize_portfolio,
+    pipeline_years,
+    portfolio_inputs,
     promethee_ii,
     rank_agreement,
+    sources_for_years,
     topsis,
+    unfunded,
     weight_sensitivity,
     weighted_sum,
 )
@@ -508,38 +512,7 @@ def portfolio_years(plan: Any, frame: pd.DataFrame) -> tuple[int, ...]:
     """The plan's years; without a plan, the years the candidate projects run (at most ten)."""
     if plan is not None:
         return finance.planning_years(plan)
-    starts = pd.to_numeric(frame["start_year"], errors="coerce").dropna()
-    if starts.empty:
-        return finance.planning_years(None)
-    ends = starts + pd.to_numeric(frame.loc[starts.index, "duration_years"], errors="coerce").fillna(1) - 1
-    first = int(starts.min())
-    return tuple(range(first, min(int(ends.max()), first + 9) + 1))
-
-
-def _links(
-    frame: pd.DataFrame, candidates: set[str]
-) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]], list[tuple[str, str]]]:
-    """Projects blocked by a dependency that cannot be funded (with the reason), and the dependency and
-    exclusion pairs among the remaining candidates. A completed project satisfies a dependency."""
-    done = set(frame.loc[frame["stage"] == "completed", "key"].astype(str))
-    needs = {str(k): [str(d) for d in v] for k, v in zip(frame["key"], frame["depends_on"], strict=True)}
-    alternatives = {str(k): [str(d) for d in v] for k, v in zip(frame["key"], frame["excludes"], strict=True)}
-    blocked: dict[str, dict[str, Any]] = {}
-    open_ = set(candidates)
-    changed = True
-    while changed:
-        changed = False
-        for key in sorted(open_):
-            missing = [d for d in needs.get(key, []) if d not in open_ and d not in done]
-            if missing:
-                blocked[key] = {"code": "needs_unfundable", "projects": missing}
-                open_.discard(key)
-                changed = True
-    dependencies = sorted({(k, d) for k in open_ for d in needs.get(k, []) if d in open_})
-    exclusions = sorted(
-        {(min(k, d), max(k, d)) for k in open_ for d in alternatives.get(k, []) if d in open_}
-    )
-    return blocked, dependencies, exclusions
+    return pipeline_years(frame) or finance.planning_years(None)
 
 
 def plan_portfolio(
@@ -557,69 +530,29 @@ def plan_portfolio(
     planning years (``years`` overrides them) and the borrowing rule; the projects' dependencies and
     alternatives become constraints. A project that starts before the first planning year has its cost
     moved into the plan; one that runs past the last year, or needs a project that cannot be funded, is
-    left out with the reason.
+    left out with the reason (the rules: :func:`~hromada.analysis.decide.portfolio_inputs`).
     """
     require(principal, "write", municipality.id)
     plan = finance.get_plan(session, principal, municipality)
     ranking = rank_projects(session, principal, municipality, method=method, draws=200)
     scores = {row["key"]: row["score"] for row in ranking["ranking"]}
     frame = project_frame(session, principal, municipality)
-    candidates = frame[frame["key"].isin(list(scores))].copy()
+    candidates = frame[frame["key"].isin(list(scores))]
     if candidates.empty:
         raise ValidationError("No eligible project to fund: check the eligibility gates in the ranking.")
-    plan_years = tuple(int(y) for y in years) if years else portfolio_years(plan, candidates)
-    if not plan_years or list(plan_years) != list(range(plan_years[0], plan_years[-1] + 1)):
-        raise ValidationError(f"the planning years must be consecutive; got {list(plan_years)!r}")
-    first, last = plan_years[0], plan_years[-1]
-    start = pd.to_numeric(candidates["start_year"], errors="coerce").fillna(first).astype(int)
-    duration = (
-        pd.to_numeric(candidates["duration_years"], errors="coerce").fillna(1).astype(int).clip(lower=1)
+    inputs = portfolio_inputs(
+        frame, scores, tuple(int(y) for y in years) if years else portfolio_years(plan, candidates)
     )
-    notes: dict[str, dict[str, Any]] = {}
-    outside: dict[str, dict[str, Any]] = {}
-    for key, s_, d_ in zip(candidates["key"], start, duration, strict=True):
-        if s_ + d_ - 1 > last and max(s_, first) + d_ - 1 > last:
-            outside[str(key)] = {"code": "runs_past", "until": int(max(s_, first) + d_ - 1), "first": first,
-                                 "last": last}  # fmt: skip
-        elif s_ < first:
-            notes[str(key)] = {"code": "moved_start", "start": int(s_), "first": first}
-    start = start.clip(lower=first)
-    candidates = candidates.assign(start_year=start, duration_years=duration)
-    candidates = candidates[~candidates["key"].isin(list(outside))]
-    blocked, dependencies, exclusions = _links(frame, set(candidates["key"].astype(str)))
-    blocked.update(outside)
-    candidates = candidates[~candidates["key"].isin(list(blocked))]
+    plan_years, projects, blocked = inputs.years, inputs.projects, inputs.blocked
     sources = source_frame(session, principal, municipality)
     if sources.empty:
         raise ValidationError("No funding sources yet; import them first.")
-    if candidates.empty:
+    if projects.empty:
         raise ValidationError(
             "No eligible project fits the plan: "
             + "; ".join(f"{k} {portfolio_text.reason_text(v)}" for k, v in sorted(blocked.items()))
         )
-    projects = pd.DataFrame(
-        {
-            "project_id": candidates["key"].astype(str),
-            "cost": candidates["cost"].astype(float),
-            "start_year": candidates["start_year"].astype(int),
-            "duration": candidates["duration_years"].astype(int),
-            "sector": candidates["sector"],
-            "type": candidates["type"],
-            "min_cofinancing": candidates["cofinancing_share"].astype(float),
-            "score": candidates["key"].map(scores).astype(float),
-        }
-    )
-    sources = sources.rename(columns=str)
-    for column in ("eligible_sectors", "eligible_types"):
-        sources[column] = sources[column].fillna("*").astype(str).str.replace(";", ",")
-    for year in plan_years:
-        if f"amount_{year}" not in sources:
-            sources[f"amount_{year}"] = 0.0
-    sources = sources.drop(
-        columns=[
-            c for c in map(str, sources.columns) if c.startswith("amount_") and int(c[7:]) not in plan_years
-        ]
-    )
+    sources = sources_for_years(sources, plan_years)
     debt = finance.debt_rule(plan)
     if debt is not None:
         missing = [y for y in plan_years if y not in debt.revenue]
@@ -628,31 +561,25 @@ def plan_portfolio(
                 f"the borrowing rule needs a revenue forecast for {', '.join(map(str, missing))}; set it in the finance plan"
             )
     result = optimize_portfolio(
-        projects, sources, years=plan_years, dependencies=dependencies, exclusions=exclusions, debt=debt,
-        time_limit=time_limit,
+        projects, sources, years=plan_years, dependencies=inputs.dependencies, exclusions=inputs.exclusions,
+        debt=debt, time_limit=time_limit,
     )  # fmt: skip
     titles = dict(zip(frame["key"].astype(str), frame["title"].astype(str), strict=True))
-    gap: list[dict[str, Any]] = [
-        {str(k): v for k, v in row.items()} for row in result.gap.reset_index().to_dict(orient="records")
-    ]
-    for row in gap:  # stored in the product's English wording (portfolio_text), the same on every surface
-        row["reason"] = portfolio_text.reason_text(row["why"])
     cost_of = dict(zip(frame["key"].astype(str), frame["cost"].astype(float), strict=True))
-    for key, why in sorted(blocked.items()):
-        gap.append(
-            {"project_id": key, "priority": scores[key], "cost": cost_of[key],
-             "reason": portfolio_text.reason_text(why), "why": why}
-        )  # fmt: skip
-    gap.sort(key=lambda row: -float(row["priority"]))
-    for row in gap:
-        row["title"] = titles.get(str(row["project_id"]), "")
+    left_out = unfunded(result.gap, blocked, scores, cost_of)
+    # reasons stored in the product's English wording (portfolio_text), the same on every surface
+    gap: list[dict[str, Any]] = [
+        {"project_id": key, "priority": row["priority"], "cost": row["cost"],
+         "reason": portfolio_text.reason_text(row["why"]), "why": row["why"], "title": titles.get(key, "")}
+        for key, row in zip(map(str, left_out.index), left_out.to_dict(orient="records"), strict=True)
+    ]  # fmt: skip
     selected = [
         {str(k): v for k, v in row.items()} for row in result.selected.reset_index().to_dict(orient="records")
     ]
     for row in selected:
         row["title"] = titles.get(str(row["project_id"]), "")
-        if str(row["project_id"]) in notes:
-            row["note_why"] = notes[str(row["project_id"])]
+        if str(row["project_id"]) in inputs.moved:
+            row["note_why"] = inputs.moved[str(row["project_id"])]
             row["note"] = portfolio_text.note_text(row["note_why"])
     debt_rows = [
         {str(k): v for k, v in row.items()}
@@ -669,9 +596,9 @@ def plan_portfolio(
         "gap": gap,
         "funding_gap": float(sum(float(row["cost"]) for row in gap)),
         "debt_service": debt_rows,
-        "debt_check": _debt_check(debt_rows, debt),
-        "dependencies": [list(p) for p in dependencies],
-        "exclusions": [list(p) for p in exclusions],
+        "debt_check": check_debt(result.debt_service, debt).as_dict(),
+        "dependencies": [list(p) for p in inputs.dependencies],
+        "exclusions": [list(p) for p in inputs.exclusions],
         "explanation": list(result.explanation),
         "notices": list(result.notices),
         "seconds": result.seconds,
@@ -689,27 +616,10 @@ def plan_portfolio(
         results=results,
         data_hash=runs.content_hash(
             {"projects": projects.to_dict(orient="records"), "sources": sources.to_dict(orient="records"),
-             "dependencies": dependencies, "exclusions": exclusions,
+             "dependencies": inputs.dependencies, "exclusions": inputs.exclusions,
              "debt": None if debt is None else repr(debt)}
         ),
     )  # fmt: skip
-
-
-def _debt_check(rows: list[dict[str, Any]], debt: DebtRule | None) -> dict[str, Any]:
-    """A summary of the borrowing rule: the worst year's debt service share against the limit."""
-    if debt is None or not rows:
-        return {"checked": False}
-    worst = max(rows, key=lambda r: float(r["total"]) / float(r["revenue"]))
-    share = float(worst["total"]) / float(worst["revenue"])
-    check: dict[str, Any] = {
-        "checked": True, "limit_share": debt.max_share, "worst_year": int(worst["year"]),
-        "worst_share": share, "within": bool(share <= debt.max_share + 1e-9),
-    }  # fmt: skip
-    if debt.max_debt_ratio is not None and "total_debt" in worst:
-        ratio = max(float(r["total_debt"]) / float(r["revenue"]) for r in rows)
-        check.update(max_debt_ratio=debt.max_debt_ratio, worst_debt_ratio=ratio,
-                     within=bool(check["within"] and ratio <= debt.max_debt_ratio + 1e-9))  # fmt: skip
-    return check
 
 
 def latest_portfolio(

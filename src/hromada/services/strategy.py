@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,11 +22,18 @@ from hromada.data.rdna import sector_title
 from hromada.db.models import Goal, Kpi, Measure, Municipality, Strategy, SwotItem
 from hromada.errors import ConflictError, NotFoundError, ValidationError
 from hromada.services import audit, runs
+from hromada.services._json import OpenModel, ServiceModel
 from hromada.services.access import Principal, require
 
 __all__ = [
     "QUADRANTS",
     "GoalNode",
+    "GoalView",
+    "KpiView",
+    "StrategyView",
+    "SwotEvidence",
+    "SwotItemView",
+    "SwotSuggestion",
     "add_goal",
     "add_kpi",
     "add_measure",
@@ -36,15 +44,18 @@ __all__ = [
     "set_swot_status",
     "set_vision",
     "smart_flags",
+    "strategy_view",
     "suggest_swot",
     "swot_items",
+    "swot_suggestions",
 ]
 
 logger = logging.getLogger(__name__)
 
 Quadrant = Literal["strength", "weakness", "opportunity", "threat"]
 QUADRANTS: tuple[Quadrant, ...] = ("strength", "weakness", "opportunity", "threat")
-STATUSES = ("suggested", "accepted", "edited", "rejected")
+SwotStatus = Literal["suggested", "accepted", "edited", "rejected"]
+STATUSES: tuple[SwotStatus, ...] = ("suggested", "accepted", "edited", "rejected")
 
 
 def get_strategy(session: Session, principal: Principal, municipality: Municipality) -> Strategy | None:
@@ -488,3 +499,132 @@ def consultation_flags(starts_on: dt.date, ends_on: dt.date, *, minimum_days: in
         if days < minimum_days
         else []
     )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Typed results (the REST API's response models)
+
+
+class SwotEvidence(OpenModel):
+    """What a suggested SWOT item rests on: the kind of analysis, the stored record, and its figures (further
+    fields by kind, such as ``industry``, ``lq`` and ``relative_growth`` for the economy)."""
+
+    kind: Literal["economy", "resilience", "infrastructure", "ledger"] = Field(
+        description="The analysis the item comes from."
+    )
+    reference: str = Field(
+        description="The stored record: analysis_run:<id>, resilience_assessment:<id> or ledger."
+    )
+
+
+class SwotSuggestion(ServiceModel):
+    """A SWOT item Hromada suggests from the stored analyses (nothing stored), written in the asked language."""
+
+    quadrant: Quadrant
+    text: str
+    evidence: SwotEvidence
+
+
+class SwotItemView(ServiceModel):
+    """A SWOT item of the strategy (rejected ones included, for the record)."""
+
+    id: int
+    quadrant: Quadrant
+    text: str
+    status: SwotStatus
+    evidence: dict[str, Any] = Field(
+        description="The evidence of an accepted suggestion (kind, reference and figures); empty when typed in."
+    )
+
+
+class KpiView(ServiceModel):
+    """A KPI of an objective with what keeps it from being SMART."""
+
+    name: str
+    unit: str
+    baseline: float | None
+    baseline_date: dt.date | None
+    target: float | None
+    deadline: dt.date | None
+    direction: Literal["increase", "decrease"]
+    data_source: str
+    flags: list[str] = Field(description="What keeps the KPI from being SMART; empty when it is.")
+
+
+class GoalView(ServiceModel):
+    """A goal with its objectives, or an objective with its KPIs and measures."""
+
+    key: str = Field(description="Such as G1 (a goal) or G1.2 (an objective).")
+    title: str
+    flags: list[str] = Field(description="A goal without objectives, an objective without KPIs or measures.")
+    objectives: list[GoalView] = Field(description="The objectives of a goal; empty for an objective.")
+    kpis: list[KpiView] = Field(description="The KPIs of an objective; empty for a goal.")
+    measures: list[str] = Field(description="The titles of an objective's measures; empty for a goal.")
+
+
+class StrategyView(ServiceModel):
+    """Vision, SWOT (with evidence and status) and goals -> objectives -> KPIs (with SMART flags) -> measures."""
+
+    vision: str = Field(description="Empty while none is written.")
+    horizon_year: int | None
+    swot: list[SwotItemView]
+    goals: list[GoalView]
+
+
+def _goal_view(node: GoalNode) -> GoalView:
+    return GoalView(
+        key=node.goal.key,
+        title=node.goal.title,
+        flags=node.flags,
+        objectives=[_goal_view(child) for child in node.children],
+        kpis=[
+            KpiView.model_validate(
+                {
+                    "name": k.name, "unit": k.unit, "baseline": k.baseline_value, "baseline_date": k.baseline_date,
+                    "target": k.target_value, "deadline": k.target_date, "direction": k.direction,
+                    "data_source": k.data_source, "flags": flags,
+                }
+            )
+            for k, flags in node.kpis
+        ],
+        measures=[m.title for m in node.measures],
+    )  # fmt: skip
+
+
+def strategy_view(
+    session: Session, principal: Principal, municipality: Municipality, *, today: dt.date | None = None
+) -> StrategyView:
+    """The whole strategy (readers and up): vision, SWOT and the goal tree with its flags."""
+    record = get_strategy(session, principal, municipality)
+    return StrategyView.model_validate(
+        {
+            "vision": record.vision if record else "",
+            "horizon_year": record.horizon_year if record else None,
+            "swot": [
+                {
+                    "id": i.id,
+                    "quadrant": i.quadrant,
+                    "text": i.text,
+                    "status": i.status,
+                    "evidence": i.evidence,
+                }
+                for i in swot_items(session, principal, municipality)
+            ],
+            "goals": [_goal_view(n) for n in goal_tree(session, principal, municipality, today=today)],
+        }
+    )
+
+
+def swot_suggestions(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    locale: str = "en",
+    gettext: Callable[..., str] | None = None,
+) -> list[SwotSuggestion]:
+    """The SWOT items suggested from the stored analyses (:func:`suggest_swot`), typed."""
+    return [
+        SwotSuggestion.model_validate(s)
+        for s in suggest_swot(session, principal, municipality, locale=locale, gettext=gettext)
+    ]

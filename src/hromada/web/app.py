@@ -16,9 +16,9 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from hromada import __version__
 from hromada.errors import AuthenticationError, HromadaError
+from hromada.http.security import SecurityHeadersMiddleware
 from hromada.services.database import open_database
 from hromada.settings import Settings
-from hromada.web.security import SecurityHeadersMiddleware
 
 __all__ = ["create_app"]
 

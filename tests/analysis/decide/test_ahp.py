@@ -28,7 +28,7 @@ def test_hand_computed_3x3() -> None:
     )
     expected = np.array([2.519842100, 1.0, 0.396850263]) / 3.916692363
     for method in ("eigenvector", "geometric"):
-        result = ahp_weights(a, method=method)  # type: ignore[arg-type]
+        result = ahp_weights(a, method=method)
         np.testing.assert_allclose(result.weights.to_numpy(), expected, atol=1e-8)
         assert result.weights.index.tolist() == ["recovery", "jobs", "cost"]
         assert result.lambda_max == pytest.approx(3.053621576, abs=1e-8)

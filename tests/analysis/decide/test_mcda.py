@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pymcdm import normalizations as pn
 from pymcdm.methods import PROMETHEE_II, TOPSIS, WSM
 
-from hromada.analysis.decide import promethee_ii, rank_agreement, topsis, weighted_sum
+from hromada.analysis.decide import PreferenceFunction, promethee_ii, rank_agreement, topsis, weighted_sum
 from hromada.errors import ValidationError
 
 
@@ -69,11 +69,11 @@ def test_topsis_pymcdm_documented_example() -> None:
 
 @pytest.mark.parametrize(("n", "m"), [(3, 2), (12, 4), (60, 7), (400, 12)])
 @pytest.mark.parametrize("normalization", ["vector", "minmax"])
-def test_topsis_matches_pymcdm(n: int, m: int, normalization: str) -> None:
+def test_topsis_matches_pymcdm(n: int, m: int, normalization: Literal["vector", "minmax"]) -> None:
     function = pn.vector_normalization if normalization == "vector" else pn.minmax_normalization
     for seed in range(3):
         matrix, criteria, values, weights, types = _instance(n, m, seed)
-        ours = topsis(matrix, criteria, normalization=normalization)  # type: ignore[arg-type]
+        ours = topsis(matrix, criteria, normalization=normalization)
         theirs = TOPSIS(function)(values, weights, types, validation=False)
         np.testing.assert_allclose(ours.scores.to_numpy(), theirs, rtol=0, atol=1e-9)
 
@@ -100,10 +100,12 @@ def test_topsis_trace_and_ranking_table() -> None:
         ("sum", pn.sum_normalization),
     ],
 )
-def test_weighted_sum_matches_pymcdm(normalization: str, function: Any) -> None:
+def test_weighted_sum_matches_pymcdm(
+    normalization: Literal["minmax", "vector", "max", "sum"], function: Any
+) -> None:
     for n, m, seed in [(4, 2, 0), (30, 5, 1), (200, 12, 2)]:
         matrix, criteria, values, weights, types = _instance(n, m, seed)
-        ours = weighted_sum(matrix, criteria, normalization=normalization)  # type: ignore[arg-type]
+        ours = weighted_sum(matrix, criteria, normalization=normalization)
         theirs = WSM(function)(values, weights, types, validation=False)
         np.testing.assert_allclose(ours.scores.to_numpy(), theirs, rtol=0, atol=1e-9)
 
@@ -146,7 +148,7 @@ _PYMCDM_NAMES = {
 
 
 @pytest.mark.parametrize("function", list(_PYMCDM_NAMES))
-def test_promethee_matches_pymcdm(function: str) -> None:
+def test_promethee_matches_pymcdm(function: PreferenceFunction) -> None:
     for n, m, seed in [(3, 2, 0), (15, 4, 1), (80, 6, 2)]:
         matrix, criteria, values, weights, types = _instance(n, m, seed)
         spread = values.std(axis=0)
@@ -159,7 +161,7 @@ def test_promethee_matches_pymcdm(function: str) -> None:
         if function in ("v-shape", "level", "linear"):
             kwargs["p"] = dict(zip(matrix.columns, p, strict=True))
             theirs_kwargs["p"] = list(p)
-        ours = promethee_ii(matrix, criteria, preference=function, **kwargs)  # type: ignore[arg-type]
+        ours = promethee_ii(matrix, criteria, preference=function, **kwargs)
         theirs = PROMETHEE_II(_PYMCDM_NAMES[function], **theirs_kwargs)(
             values, weights, types, validation=False
         )
@@ -170,7 +172,10 @@ def test_promethee_gaussian_and_mixed_functions() -> None:
     # One benefit criterion, x = [0, 1, 3], s = 1: P(d) = 1 - exp(-d^2 / 2) for d > 0.
     # phi(a) = (1/2) sum_b [P(x_a - x_b) - P(x_b - x_a)]
     x = np.array([0.0, 1.0, 3.0])
-    pref = lambda d: np.where(d > 0, 1 - np.exp(-(d**2) / 2), 0.0)  # noqa: E731
+
+    def pref(d: np.ndarray) -> np.ndarray:
+        return np.where(d > 0, 1 - np.exp(-(d**2) / 2), 0.0)
+
     expected = np.array([(pref(x[i] - x) - pref(x - x[i])).sum() / 2 for i in range(3)])
     result = promethee_ii(pd.DataFrame({"g": x}), {"g": (1, "benefit")}, preference="gaussian", s=1.0)
     np.testing.assert_allclose(result.scores.to_numpy(), expected)
@@ -201,7 +206,7 @@ def test_promethee_parameter_errors() -> None:
     with pytest.raises(ValidationError, match="`q` must be smaller than `p`"):
         promethee_ii(matrix, spec, preference="linear", q=2.0, p=1.0)
     with pytest.raises(ValidationError, match="`preference` must be one of"):
-        promethee_ii(matrix, spec, preference="triangle")  # type: ignore[arg-type]
+        promethee_ii(matrix, spec, preference=cast(Any, "triangle"))  # not a preference function
     with pytest.raises(ValidationError, match="unknown"):
         promethee_ii(matrix, spec, preference="u-shape", q={"x": 1.0})
     single = promethee_ii(pd.DataFrame({"g": [1.0]}), spec)
@@ -259,7 +264,11 @@ finite = st.floats(min_value=-50, max_value=50, allow_nan=False, allow_infinity=
     normalization=st.sampled_from(["vector", "minmax"]),
 )
 def test_dominated_alternative_never_outranks_its_dominator(
-    values: list[list[float]], weights: list[float], costs: list[bool], worse: list[float], normalization: str
+    values: list[list[float]],
+    weights: list[float],
+    costs: list[bool],
+    worse: list[float],
+    normalization: Literal["vector", "minmax"],
 ) -> None:
     x = np.array(values)
     dominator = x[0]
@@ -267,7 +276,7 @@ def test_dominated_alternative_never_outranks_its_dominator(
     matrix = pd.DataFrame(np.vstack([x, dominated]), columns=["a", "b", "c"])
     matrix.index = [f"z{i}" for i in range(len(x))] + ["a_dominated"]  # the dominated label sorts first
     spec = {c: (w, "cost" if k else "benefit") for c, w, k in zip("abc", weights, costs, strict=True)}
-    result = topsis(matrix, spec, normalization=normalization)  # type: ignore[arg-type]
+    result = topsis(matrix, spec, normalization=normalization)
     assert result.scores["z0"] > result.scores["a_dominated"]
     assert result.ranks["z0"] < result.ranks["a_dominated"]
 

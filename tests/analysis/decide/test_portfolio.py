@@ -14,6 +14,7 @@ from scipy.optimize import linprog
 
 from hromada.analysis.decide import DebtRule, PortfolioResult, loan_schedule, optimize_portfolio
 from hromada.errors import ValidationError
+from tests.cells import number, text
 
 YEARS = (2026, 2027)
 KINDS = ("grant", "state_subvention", "ifi_loan", "donor", "regional_fund")
@@ -77,8 +78,10 @@ def _fundable(
     index = {key: k for k, key in enumerate(itertools.product(range(n_p), range(n_s), range(n_t)))}
     bounds = []
     for i, s, _ in index:
-        row, src = projects.iloc[subset[i]], sources.iloc[s]
-        ok = _allowed(src["eligible_sectors"], row["sector"]) and _allowed(src["eligible_types"], row["type"])
+        proj, src = projects.iloc[subset[i]], sources.iloc[s]
+        ok = _allowed(src["eligible_sectors"], proj["sector"]) and _allowed(
+            src["eligible_types"], proj["type"]
+        )
         bounds.append((0, None if ok else 0))
     a_eq, b_eq, a_ub, b_ub = [], [], [], []
     cost = projects[[f"cost_{y}" for y in YEARS]].to_numpy()
@@ -181,8 +184,10 @@ def _check_funding(result: PortfolioResult, projects: pd.DataFrame, sources: pd.
                 src["eligible_types"], row["type"]
             )
     used = funding.groupby(["source_id", "year"])["amount"].sum()
-    for (source_id, year), amount in used.items():
-        assert amount <= sources.set_index("source_id").loc[source_id, f"amount_{year}"] + tolerance
+    for key, amount in used.items():
+        assert isinstance(key, tuple)
+        source_id, year = key
+        assert amount <= number(sources.set_index("source_id").loc[source_id, f"amount_{year}"]) + tolerance
 
 
 # ----------------------------------------------------------------------------------------- brute force
@@ -231,12 +236,13 @@ def test_more_budget_never_lowers_the_optimum(seed: int, extra: float, where: in
     before = optimize_portfolio(projects, sources, years=YEARS).objective
     richer = sources.copy()
     column = f"amount_{YEARS[where % len(YEARS)]}"
-    richer.loc[where % len(richer), column] += extra
+    row = where % len(richer)
+    richer.at[row, column] = number(richer.at[row, column]) + extra
     assert optimize_portfolio(projects, richer, years=YEARS).objective >= before - 1e-9
 
 
 # ------------------------------------------------------------------------------------------ explanations
-def _simple(cost: float = 10.0, **project: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _simple(cost: float = 10.0, **project: str | float) -> tuple[pd.DataFrame, pd.DataFrame]:
     projects = pd.DataFrame(
         [
             {
@@ -327,7 +333,7 @@ def test_nothing_fundable_is_explained() -> None:
     assert result.status == "optimal" and result.selected.empty
     assert result.explanation[0].startswith("Nothing can be funded")
     assert any("Relaxing budget" in line for line in result.explanation)
-    assert result.gap.loc["school", "reason"].startswith("cannot be funded even on its own")
+    assert text(result.gap.loc["school", "reason"]).startswith("cannot be funded even on its own")
     assert result.funding_gap == 100.0
 
 
@@ -356,15 +362,15 @@ def test_gap_reasons_and_funding_preference() -> None:
     assert result.gap.loc["d", "reason"] == "needs project(s) 'b', not funded"
     assert result.selected.loc[["a", "c"], "eu"].sum() == pytest.approx(10.0)  # the grant is used in full
     assert result.selected["loan_share"].sum() == pytest.approx(1.0)
-    cash = result.cash_flow.loc[(2026, "eib")]
+    cash = result.cash_flow.loc[(2026, "eib"), :]
     assert cash["used"] == pytest.approx(10.0) and cash["remaining"] == pytest.approx(20.0)
 
     crowded = optimize_portfolio(
         projects.assign(score=[0.9, 0.8, 0.7, 0.6]), sources.assign(amount_2026=[0, 10, 10]), years=[2026]
     )
     assert crowded.selected_ids == ["a", "b"]
-    assert crowded.gap.loc["c", "reason"].startswith("outranked")
-    assert "fully used: eu 2026, eib 2026" in crowded.gap.loc["c", "reason"]
+    assert text(crowded.gap.loc["c", "reason"]).startswith("outranked")
+    assert "fully used: eu 2026, eib 2026" in text(crowded.gap.loc["c", "reason"])
 
 
 # ------------------------------------------------------------------------------------------- conventions

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal, cast
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,10 +41,10 @@ def _one_by_one(
 
 
 @pytest.mark.parametrize("method", ["topsis", "weighted_sum", "promethee_ii"])
-def test_vectorised_draws_match_loop(method: str) -> None:
+def test_vectorised_draws_match_loop(method: Literal["topsis", "weighted_sum", "promethee_ii"]) -> None:
     matrix, spec = _problem()
-    options = {"preference": "linear", "q": 0.5, "p": 4.0} if method == "promethee_ii" else {}
-    result = weight_sensitivity(matrix, spec, method=method, draws=60, seed=11, top_k=5, **options)  # type: ignore[arg-type]
+    options: dict[str, Any] = {"preference": "linear", "q": 0.5, "p": 4.0} if method == "promethee_ii" else {}
+    result = weight_sensitivity(matrix, spec, method=method, draws=60, seed=11, top_k=5, **options)
     ranks = pd.DataFrame(_one_by_one(matrix, spec, result.weight_draws, method), index=matrix.index)
     summary = result.summary.loc[matrix.index]
     np.testing.assert_allclose(summary["rank_mean"], ranks.mean(axis=1))
@@ -82,10 +84,10 @@ def test_zero_weight_criterion_stays_zero_and_errors() -> None:
     with pytest.raises(ValidationError, match="`concentration`"):
         weight_sensitivity(matrix, spec, concentration=-1)
     with pytest.raises(ValidationError, match="`method`"):
-        weight_sensitivity(matrix, spec, method="electre")  # type: ignore[arg-type]
+        weight_sensitivity(matrix, spec, method=cast(Any, "electre"))  # not one of the methods
     with pytest.raises(ValidationError, match="`top_k`"):
         weight_sensitivity(matrix, spec, top_k=7)
     with pytest.raises(ValidationError, match="only for method"):
         weight_sensitivity(matrix, spec, q=1.0)
     with pytest.raises(ValidationError, match="`seed`"):
-        weight_sensitivity(matrix, spec, seed="x")  # type: ignore[arg-type]
+        weight_sensitivity(matrix, spec, seed=cast(Any, "x"))  # not a seed

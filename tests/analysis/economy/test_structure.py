@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -278,9 +279,9 @@ class TestValidation:
         with pytest.raises(
             ValidationError, match=r"`values` must be a pandas DataFrame .* or Series; got list"
         ):
-            location_quotient([[1, 2]])  # type: ignore[arg-type]
+            location_quotient(cast(Any, [[1, 2]]))  # a list, not a frame
         with pytest.raises(ValidationError, match=r"must be a pandas DataFrame .*; got Series"):
-            hoover_localisation(pd.Series({"a": 1}))  # type: ignore[arg-type]
+            hoover_localisation(cast(Any, pd.Series({"a": 1})))  # a Series, not a frame
         with pytest.raises(ValidationError, match="at least one region and one industry"):
             herfindahl(pd.DataFrame())
 

@@ -146,7 +146,7 @@ def test_timeline_given_times_and_result_fields() -> None:
     assert list(frame.columns) == ["assets_down", *SERVICES, "total"]
     assert frame["total"].tolist() == [1.0, 1.0, 11.0, 111.0]
     for t in (0, 5, 6, 100):
-        assert frame.loc[float(t), "total"] == result.population_cut(t).sum()
+        assert frame.at[float(t), "total"] == result.population_cut(t).sum()
     assert result.timeline().index[-1] == 24.0  # the horizon is on the default grid
 
 
@@ -217,7 +217,7 @@ def test_redundant_supplier_never_hurts(
     extra = data.draw(st.sampled_from(free))
     more = deps.copy()
     label = more.at[row, "group"]
-    if pd.isna(label):  # a group of one gets a label so that it can take a second supplier
+    if not isinstance(label, str):  # None: a group of one gets a label so it can take a second supplier
         label = "new-group"
         more.at[row, "group"] = label
     same = (more["consumer"] == consumer) & (more["group"] == label)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from hromada.analysis.infrastructure import SERVICES, Network, cascade, criticality
 from hromada.errors import ValidationError
 from tests.analysis.infrastructure.helpers import tables
+from tests.cells import number, text
 
 
 def redundant_feeders() -> Network:
@@ -106,9 +108,9 @@ def test_options() -> None:
         ),
     ],
 )
-def test_validation(kwargs: dict[str, object], message: str) -> None:
+def test_validation(kwargs: dict[str, Any], message: str) -> None:  # Any: deliberately wrong values
     with pytest.raises(ValidationError, match=message):
-        criticality(redundant_feeders(), **kwargs)  # type: ignore[arg-type]
+        criticality(redundant_feeders(), **kwargs)
 
 
 @settings(max_examples=40, deadline=None)
@@ -139,8 +141,9 @@ def test_matches_brute_force(case: tuple[pd.DataFrame, pd.DataFrame], horizon: f
     top = list(result.ranking.index[:4])
     assert len(result.pairs) == len(list(itertools.combinations(top, 2)))
     for pair in result.pairs.itertuples():
-        both = cascade(network, [pair.first, pair.second], horizon_hours=horizon)
+        first, second = text(pair.first), text(pair.second)
+        both = cascade(network, [first, second], horizon_hours=horizon)
         assert pair.population_cut == both.population_cut().sum()
-        assert pair.synergy == pair.population_cut - single[pair.first] - single[pair.second]
+        assert pair.synergy == number(pair.population_cut) - single[first] - single[second]
         assert pair.assets_lost == len(both.down)
     assert list(result.pairs["synergy"]) == sorted(result.pairs["synergy"], reverse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from hromada.analysis.infrastructure import SERVICES, Network, restoration_plan
 from hromada.analysis.infrastructure._greedy import greedy_plan, local_model
 from hromada.errors import ValidationError
 from tests.analysis.infrastructure.helpers import naive_lost, tables
+from tests.cells import number, text
 
 
 def frames(
@@ -27,7 +29,7 @@ def frames(
 
 
 def finishes(plan: pd.DataFrame, period_days: float = 1.0) -> dict[str, int]:
-    return {r.asset: round(r.finish_day / period_days) for r in plan.itertuples()}
+    return {text(r.asset): round(number(r.finish_day) / period_days) for r in plan.itertuples()}
 
 
 def test_chain_supplier_first() -> None:
@@ -239,10 +241,10 @@ def test_selective_rescoring_equals_full_rescoring(
         ({"crews": 1, "method": "exact", "horizon_days": 2_000}, "`method` 'exact' must have at most 2,000 binary variables"),
     ],
 )  # fmt: skip
-def test_validation(kwargs: dict[str, object], message: str) -> None:
+def test_validation(kwargs: dict[str, Any], message: str) -> None:  # Any: deliberately wrong values
     assets, deps = tiny()
     with pytest.raises(ValidationError, match=message):
-        restoration_plan(Network.from_tables(assets, deps), ["S1", "P"], **kwargs)  # type: ignore[arg-type]
+        restoration_plan(Network.from_tables(assets, deps), ["S1", "P"], **kwargs)
 
 
 def test_exact_refuses_many_damaged() -> None:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from hromada.analysis.decide._problem import FloatArray
 from hromada.errors import ValidationError
 
-__all__ = ["DebtRule", "loan_schedule"]
+__all__ = ["DebtCheck", "DebtRule", "check_debt", "loan_schedule"]
 
 
 def _year_amounts(values: Mapping[int, float], param: str, *, positive: bool) -> dict[int, float]:
@@ -144,3 +146,84 @@ def loan_schedule(rate: float, tenor: int, grace: int, years: int) -> tuple[Floa
         outstanding = (growth - (1.0 + rate) ** j) / (growth - 1.0)
     service = np.where((k >= 1) & (k <= grace), rate, np.where((k > grace) & (k <= tenor), annuity, 0.0))
     return service.astype(np.float64), np.clip(outstanding, 0.0, None).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class DebtCheck:
+    """A portfolio's debt service summed up against the borrowing rule (see :func:`check_debt`).
+
+    Attributes
+    ----------
+    checked
+        Whether there was a rule and a debt service table to check; the other fields are None otherwise.
+    limit_share
+        The largest share of revenue allowed for debt service (:attr:`DebtRule.max_share`).
+    worst_year
+        The year with the highest debt service as a share of revenue (the first such year on a tie).
+    worst_share
+        That share.
+    within
+        Whether the worst share, and with a debt ratio also the worst debt ratio, keep within their limits.
+    max_debt_ratio
+        The rule's debt-stock limit as a multiple of revenue, when it sets one and the table has debt stock.
+    worst_debt_ratio
+        The highest end-of-year debt as a multiple of revenue, beside `max_debt_ratio`.
+    """
+
+    checked: bool
+    limit_share: float | None = None
+    worst_year: int | None = None
+    worst_share: float | None = None
+    within: bool | None = None
+    max_debt_ratio: float | None = None
+    worst_debt_ratio: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields that apply, in order (``{"checked": False}`` when nothing was checked)."""
+        return {name: value for name, value in asdict(self).items() if value is not None}
+
+
+def check_debt(debt_service: pd.DataFrame, rule: DebtRule | None) -> DebtCheck:
+    """Sum up a portfolio's debt service table against the borrowing rule: its worst year and whether it holds.
+
+    Parameters
+    ----------
+    debt_service
+        One row per checked year with ``year`` (a column or the index), ``revenue`` and ``total`` debt
+        service, and optionally ``total_debt``: the ``debt_service`` of a
+        :class:`~hromada.analysis.decide.PortfolioResult`.
+    rule
+        The borrowing rule the portfolio was optimised under, or None.
+
+    Returns
+    -------
+    DebtCheck
+        Unchecked without a rule or an empty table; else the worst year's share against the limit.
+
+    Notes
+    -----
+    The worst year is the one with the highest :math:`D_y / R_y` (debt service over revenue); the rule holds
+    when that share is at most :math:`\theta` (:attr:`DebtRule.max_share`) and, with a debt ratio
+    :math:`\\kappa`, when every year's end-of-year debt :math:`S_y / R_y \\le \\kappa`, both with a tolerance of
+    :math:`10^{-9}` for the solver's rounding.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"revenue": [100.0, 100.0], "total": [4.0, 6.0]},
+    ...                      index=pd.Index([2026, 2027], name="year"))
+    >>> check_debt(table, DebtRule(revenue={2026: 100.0, 2027: 100.0}, max_share=0.05)).as_dict()
+    {'checked': True, 'limit_share': 0.05, 'worst_year': 2027, 'worst_share': 0.06, 'within': False}
+    """
+    if rule is None or debt_service.empty:
+        return DebtCheck(checked=False)
+    table = debt_service if "year" in debt_service.columns else debt_service.reset_index()
+    rows = table.to_dict(orient="records")
+    worst = max(rows, key=lambda r: float(r["total"]) / float(r["revenue"]))
+    share = float(worst["total"]) / float(worst["revenue"])
+    within = bool(share <= rule.max_share + 1e-9)
+    if rule.max_debt_ratio is None or "total_debt" not in worst:
+        return DebtCheck(True, rule.max_share, int(worst["year"]), share, within)
+    ratio = max(float(r["total_debt"]) / float(r["revenue"]) for r in rows)
+    within = bool(within and ratio <= rule.max_debt_ratio + 1e-9)
+    return DebtCheck(True, rule.max_share, int(worst["year"]), share, within, rule.max_debt_ratio, ratio)

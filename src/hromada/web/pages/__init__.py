@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from hromada.web.pages import assessment, auth, economy, infrastructure, profile, projects, strategy
-from hromada.web.security import verify_csrf
+from hromada.http.security import verify_csrf
+from hromada.web.pages import (
+    assessment,
+    auth,
+    economy,
+    infrastructure,
+    partners,
+    profile,
+    projects,
+    strategy,
+)
 
 __all__ = ["build_pages_router"]
 
@@ -19,5 +28,6 @@ def build_pages_router() -> APIRouter:
     router.include_router(assessment.router)
     router.include_router(infrastructure.router)
     router.include_router(strategy.router)
+    router.include_router(partners.router)
     router.include_router(projects.router)
     return router

@@ -8,20 +8,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from hromada.data.rdna import rdna_sectors
 from hromada.errors import ImportValidationError, ValidationError
-from hromada.services import assessment, profile
-from hromada.web.assessment_charts import ledger_figure, radar_figure
+from hromada.http.uploads import saved_upload
+from hromada.i18n import translator
+from hromada.i18n.import_messages import localize_issue
+from hromada.services import assessment, classifications, profile
 from hromada.web.deps import AppSettings, CurrentPrincipal, DbSession, locale_of, render
-from hromada.web.i18n import translator
-from hromada.web.import_messages import localize_issue
-from hromada.web.uploads import saved_upload
+from hromada.web.pages.assessment_charts import ledger_figure, radar_figure
 
 router = APIRouter()
 
 
 def _sector_titles(locale: str) -> dict[str, str]:
-    sectors = rdna_sectors()
+    sectors = classifications.rdna_sectors()
     column = f"title_{locale}" if f"title_{locale}" in sectors.columns else "title_en"
     return dict(zip(sectors["code"], sectors[column], strict=True))
 
@@ -80,7 +79,6 @@ async def ledger_import(
             message = {"plain_error": exc.message}
             status = 422
         else:
-            db.commit()
             message = {"imported": rows, "dry_run": dry_run}
     context = _ledger_context(request, db, principal, code)
     context.update(message)
@@ -181,7 +179,6 @@ async def resilience_save(
         db, settings, principal, municipality, framework=framework.id, assessed_on=assessed_on,
         assessor=str(form.get("assessor", "")), scores=scores, evidence=evidence, files=files,
     )  # fmt: skip
-    db.commit()
     return RedirectResponse(f"/municipalities/{code}/resilience", status_code=303)
 
 

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hromada.errors import AuthenticationError
+from hromada.http.security import csrf_token
+from hromada.i18n import LOCALES
 from hromada.services import accounts
 from hromada.web.deps import DbSession, OptionalPrincipal, render
-from hromada.web.i18n import LOCALES
-from hromada.web.security import csrf_token
 
 router = APIRouter()
 
@@ -52,7 +52,6 @@ def login(
             {"next": _safe_next(next), "error": exc.message, "email": email},
             status_code=401,
         )
-    db.commit()
     locale = request.session.get("locale")
     request.session.clear()  # a new session on login: no fixation
     request.session["uid"] = user.id
@@ -85,5 +84,4 @@ def set_language(
         request.session["locale"] = locale
         if principal is not None and principal.user_id is not None:
             accounts.set_locale(db, principal.user_id, locale)
-            db.commit()
     return RedirectResponse(_safe_next(next, "/"), status_code=303)

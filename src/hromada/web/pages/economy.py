@@ -7,11 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from hromada.data.nace import nace_title
-from hromada.services import economy, profile
+from hromada.i18n import translator
+from hromada.services import classifications, economy, profile
 from hromada.web.deps import AppSettings, CurrentPrincipal, DbSession, locale_of, render
-from hromada.web.economy_charts import QUADRANT_COLORS, bubble_figure, indices_figure, structure_figure
-from hromada.web.i18n import translator
+from hromada.web.pages.economy_charts import QUADRANT_COLORS, bubble_figure, indices_figure, structure_figure
 
 router = APIRouter()
 
@@ -29,7 +28,7 @@ def economy_page(request: Request, db: DbSession, principal: CurrentPrincipal, c
         "run": run,
         "can_write": principal.can("write", municipality.id),
         "presets": economy.preset_catalogue(),
-        "title": lambda c: nace_title(str(c), locale),
+        "title": lambda c: classifications.nace_title(str(c), locale),
         "quadrant_order": QUADRANT_ORDER,
         "quadrant_colors": QUADRANT_COLORS,
     }
@@ -61,5 +60,4 @@ def economy_analyze(
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
     economy.analyze(db, settings, principal, municipality, preset=preset)
-    db.commit()
     return RedirectResponse(f"/municipalities/{code}/economy", status_code=303)

@@ -9,12 +9,12 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from hromada.errors import ValidationError
+from hromada.http.uploads import saved_upload
+from hromada.i18n import translator
 from hromada.services import infrastructure, profile
 from hromada.services.access import can_see_restricted
-from hromada.web.assessment_charts import gantt_figure, graph_figure, timeline_figure
 from hromada.web.deps import CurrentPrincipal, DbSession, locale_of, render
-from hromada.web.i18n import translator
-from hromada.web.uploads import saved_upload
+from hromada.web.pages.infrastructure_charts import gantt_figure, graph_figure, timeline_figure
 
 router = APIRouter()
 
@@ -93,7 +93,6 @@ def infrastructure_page(
 def criticality_run(db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
     infrastructure.run_criticality(db, principal, municipality)
-    db.commit()
     return RedirectResponse(f"/municipalities/{code}/infrastructure#criticality", status_code=303)
 
 
@@ -107,7 +106,6 @@ def restoration_run(
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
     infrastructure.run_restoration(db, principal, municipality, crews=crews, budget=budget)
-    db.commit()
     return RedirectResponse(f"/municipalities/{code}/infrastructure#restoration", status_code=303)
 
 
@@ -126,7 +124,6 @@ async def network_import(
         saved_upload(request, dependencies_file) as deps_path,
     ):
         infrastructure.import_network(db, principal, municipality, assets_path, deps_path)
-    db.commit()
     return RedirectResponse(f"/municipalities/{code}/infrastructure", status_code=303)
 
 
@@ -141,5 +138,4 @@ def release(
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="admin")
     infrastructure.release_field(db, principal, municipality, asset, field, released=released)
-    db.commit()
     return RedirectResponse(f"/municipalities/{code}/infrastructure#assets", status_code=303)

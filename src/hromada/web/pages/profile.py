@@ -7,20 +7,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from hromada.data.measures import MEASURES
-from hromada.data.regions import load_regions
 from hromada.errors import ImportValidationError, ValidationError
-from hromada.services import profile
-from hromada.web.charts import statistics_figure
+from hromada.i18n import translator
+from hromada.i18n.import_messages import localize_issue
+from hromada.services import classifications, profile
 from hromada.web.deps import CurrentPrincipal, DbSession, import_upload, locale_of, render
-from hromada.web.i18n import translator
-from hromada.web.import_messages import localize_issue
+from hromada.web.pages.profile_charts import statistics_figure
 
 router = APIRouter()
 
 
 def _oblast_names(locale: str) -> dict[str, str]:
-    regions = load_regions()
+    regions = classifications.load_regions()
     column = f"name_{locale}" if f"name_{locale}" in regions.columns else "name_en"
     return dict(zip(regions["oblast_code"], regions[column], strict=True))
 
@@ -41,10 +39,12 @@ def _chart_context(
     db: DbSession, principal: CurrentPrincipal, code: str, measure: str, locale: str
 ) -> dict[str, Any]:
     municipality = profile.get_municipality(db, principal, code)
-    if measure not in MEASURES:
-        raise ValidationError(f"measure must be one of {', '.join(MEASURES)}; got {measure!r}")
+    if measure not in classifications.MEASURES:
+        raise ValidationError(
+            f"measure must be one of {', '.join(classifications.MEASURES)}; got {measure!r}"
+        )
     frame = profile.statistics_frame(db, principal, municipality, measure=measure, region_code=code)
-    spec = MEASURES[measure]
+    spec = classifications.MEASURES[measure]
     title = getattr(spec, f"title_{locale}", spec.title_en)
     unit = frame["unit"].iloc[0] if not frame.empty else spec.default_unit
     figure = (
@@ -57,7 +57,7 @@ def _chart_context(
     return {
         "municipality": municipality,
         "measure": measure,
-        "measures": MEASURES,
+        "measures": classifications.MEASURES,
         "figure": figure,
         "n_values": len(frame),
         "years": years,
@@ -90,7 +90,7 @@ def import_form(request: Request, db: DbSession, principal: CurrentPrincipal, co
     return render(
         request,
         "profile/import.html",
-        {"municipality": municipality, "measures": MEASURES},
+        {"municipality": municipality, "measures": classifications.MEASURES},
         principal=principal,
     )
 
@@ -105,7 +105,11 @@ async def import_page_upload(
     dry_run: Annotated[bool, Form()] = False,
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
-    context: dict[str, Any] = {"municipality": municipality, "measures": MEASURES, "filename": file.filename}
+    context: dict[str, Any] = {
+        "municipality": municipality,
+        "measures": classifications.MEASURES,
+        "filename": file.filename,
+    }
     try:
         summary = await import_upload(request, db, principal, municipality, file, dry_run=dry_run)
     except ImportValidationError as exc:
@@ -115,7 +119,6 @@ async def import_page_upload(
         context["localized_issues"] = [localize_issue(issue, tr) for issue in exc.issues]
         status = 422
     else:
-        db.commit()
         context["summary"] = summary
         status = 200
     template = (

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from hromada.errors import NotFoundError, ValidationError
+from hromada.i18n import translator
 from hromada.services import eligibility, finance, portfolio_text, profile, project_exports, projects
 from hromada.web.deps import CurrentPrincipal, DbSession, locale_of, render
-from hromada.web.i18n import translator
-from hromada.web.strategy_charts import debt_figure, funding_figure, sensitivity_figure
+from hromada.web.pages.projects_charts import debt_figure, funding_figure, sensitivity_figure
 
 #: Saaty's scale as the form offers it, left criterion first: ("9", "◀ 9") ... ("1", "= 1") ... ("1/9", "9 ▶").
 SCALE: tuple[tuple[str, str], ...] = (
@@ -93,7 +93,7 @@ def projects_page(
         context["figures"]["funding"] = funding_figure(run.results["selected"], source_ids, _=tr.gettext)
         if run.results.get("debt_service"):
             context["figures"]["debt"] = debt_figure(run.results["debt_service"], _=tr.gettext)
-    return render(request, "strategy/projects.html", context, principal=principal)
+    return render(request, "projects/page.html", context, principal=principal)
 
 
 @router.post("/municipalities/{code}/projects/portfolio")
@@ -102,7 +102,6 @@ def projects_portfolio(
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
     projects.plan_portfolio(db, principal, municipality, method=method)
-    db.commit()
     return RedirectResponse(f"/municipalities/{code}/projects?method={method}#portfolio", status_code=303)
 
 
@@ -112,7 +111,6 @@ def projects_stage(
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
     projects.set_stage(db, principal, municipality, key, stage)
-    db.commit()
     return RedirectResponse(f"/municipalities/{code}/projects#pipeline", status_code=303)
 
 
@@ -129,7 +127,6 @@ async def projects_weights(
             a, b = name[5:].split("__", 1)
             judgements.append((a, b, str(raw)))
     finance.set_ahp(db, principal, municipality, judgements)
-    db.commit()
     method = str(form.get("method") or "topsis")
     method = method if method in projects.RANK_METHODS else "topsis"
     return RedirectResponse(f"/municipalities/{code}/projects?method={method}#ranking", status_code=303)
@@ -179,7 +176,6 @@ async def projects_plan(request: Request, db: DbSession, principal: CurrentPrinc
         existing_service=current.existing_service if current is not None else None,
         existing_debt=current.existing_debt if current is not None else None,
     )  # fmt: skip
-    db.commit()
     return RedirectResponse(f"/municipalities/{code}/projects#plan", status_code=303)
 
 
@@ -190,7 +186,6 @@ async def projects_gates(request: Request, db: DbSession, principal: CurrentPrin
     form = await request.form()
     if form.get("reset"):
         eligibility.set_gates(db, principal, municipality, None)
-        db.commit()
         return RedirectResponse(f"/municipalities/{code}/projects#gates", status_code=303)
     standard, custom = eligibility.split_standard(
         eligibility.gate_specs(finance.get_plan(db, principal, municipality))
@@ -215,7 +210,6 @@ async def projects_gates(request: Request, db: DbSession, principal: CurrentPrin
     keep = set(map(str, form.getlist("keep")))
     specs += [spec for spec in custom if spec["name"] in keep]
     eligibility.set_gates(db, principal, municipality, specs)
-    db.commit()
     return RedirectResponse(f"/municipalities/{code}/projects#gates", status_code=303)
 
 

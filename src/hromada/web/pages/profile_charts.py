@@ -1,4 +1,4 @@
-"""Plotly figures built from service data; the browser draws them with the app's own plotly.js."""
+"""The profile page's chart: economic statistics by NACE section and year (plain plotly.js JSON)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from hromada.data.nace import nace_codes, nace_title, section_of
+from hromada.services.classifications import nace_codes, nace_title, section_of
+from hromada.web.pages._charts import shorten
 
 __all__ = ["ADDITIVE_MEASURES", "statistics_figure"]
 
@@ -44,8 +45,7 @@ def statistics_figure(
     """A stacked bar chart of a measure by NACE section and year (lines for non-additive measures).
 
     ``frame`` has the columns year, sector_code, value for one region and measure. Division, group and
-    class rows are aggregated to their section; a total row (``_T``) is drawn as a line. The figure is a
-    plain plotly.js JSON document (building it with plotly's Python objects costs ~40 ms per page).
+    class rows are aggregated to their section; a total row (``_T``) is drawn as a line.
     """
     traces: list[dict[str, Any]] = []
     detailed = frame[(frame["sector_code"] != "_T") & frame["sector_code"].isin(nace_codes())]
@@ -63,8 +63,7 @@ def statistics_figure(
         order = table.sum().sort_values(ascending=False).index
         for i, section in enumerate(order):
             series = table[section].dropna()
-            title_text = nace_title(section, locale)
-            name = f"{section} {title_text if len(title_text) <= 48 else title_text[:47] + '…'}"
+            name = f"{section} {shorten(nace_title(section, locale), 48)}"
             color = _PALETTE[i % len(_PALETTE)]
             trace: dict[str, Any] = {
                 "x": [int(year) for year in series.index],

@@ -1,17 +1,18 @@
-"""Plotly figures of the assessment and infrastructure pages (plain plotly.js JSON)."""
+"""The infrastructure page's charts: the dependency graph, a cascade's timeline and the restoration plan
+(plain plotly.js JSON)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
 
-__all__ = ["KIND_COLORS", "gantt_figure", "graph_figure", "ledger_figure", "radar_figure", "timeline_figure"]
+from hromada.web.pages._charts import Gettext, edge_trace
 
-Gettext = Callable[[str], str]
-KIND_COLORS = {"damage": "#e76f51", "loss": "#f2b705", "need": "#1f5fa8"}
+__all__ = ["gantt_figure", "graph_figure", "timeline_figure"]
+
 _SERVICE_COLORS = {
     "electricity": "#f2b705",
     "water": "#1f5fa8",
@@ -24,74 +25,6 @@ _SERVICE_COLORS = {
     "telecom": "#7209b7",
     "administration": "#264653",
 }
-
-
-def ledger_figure(
-    by_sector: Sequence[Mapping[str, Any]], titles: Mapping[str, str], *, _: Gettext
-) -> dict[str, Any]:
-    """Horizontal stacked bars: damage, losses and needs by sector, in million UAH."""
-    sectors = sorted(
-        {str(r["sector"]) for r in by_sector},
-        key=lambda s: -sum(float(r.get("total", 0) or 0) for r in by_sector if r["sector"] == s),
-    )
-    names = {"damage": _("Damage"), "loss": _("Losses"), "need": _("Needs")}
-    traces = []
-    for kind, color in KIND_COLORS.items():
-        values = {str(r["sector"]): float(r.get(kind) or 0.0) / 1e6 for r in by_sector}
-        traces.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": names[kind],
-                "y": [titles.get(s, s) for s in sectors],
-                "x": [values.get(s, 0.0) for s in sectors],
-                "marker": {"color": color},
-            }
-        )
-    return {
-        "data": traces,
-        "layout": {
-            "barmode": "group",
-            "height": max(320, 34 * len(sectors) + 120),
-            "margin": {"l": 230, "r": 10, "t": 10, "b": 50},
-            "xaxis": {"title": {"text": _("million UAH")}},
-            "yaxis": {"autorange": "reversed"},
-            "legend": {"orientation": "h", "y": -0.15},
-        },
-    }
-
-
-def radar_figure(
-    dimensions: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]], *, _: Gettext
-) -> dict[str, Any]:
-    """A radar of dimension scores (0-100), one trace per assessment (latest last)."""
-    colors = ["#8d99ae", "#1f5fa8"]
-    traces = []
-    for i, (name, values) in enumerate(series[-2:]):
-        closed = [
-            *(v if v is not None else 0 for v in values),
-            values[0] if values and values[0] is not None else 0,
-        ]
-        traces.append(
-            {
-                "type": "scatterpolar",
-                "r": closed,
-                "theta": [*dimensions, dimensions[0]] if dimensions else [],
-                "fill": "toself",
-                "name": name,
-                "line": {"color": colors[i % 2]},
-                "opacity": 0.7 if i == len(series[-2:]) - 1 else 0.45,
-            }
-        )
-    return {
-        "data": traces,
-        "layout": {
-            "height": 460,
-            "margin": {"l": 70, "r": 70, "t": 30, "b": 30},
-            "polar": {"radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]}},
-            "legend": {"orientation": "h", "y": -0.1},
-        },
-    }
 
 
 def graph_figure(
@@ -129,10 +62,7 @@ def graph_figure(
         edge_y += [pos[s][1], pos[c][1], None]
     info = {str(a["asset_id"]): a for a in assets}
     down = down or {}
-    traces: list[dict[str, Any]] = [
-        {"type": "scatter", "mode": "lines", "x": edge_x, "y": edge_y, "hoverinfo": "skip", "showlegend": False,
-         "line": {"color": "#c9ced6", "width": 0.7}}
-    ]  # fmt: skip
+    traces: list[dict[str, Any]] = [edge_trace(edge_x, edge_y, width=0.7)]
     services = sorted({str(a.get("service") or "") for a in assets})
     for service in services:
         nodes = [n for n in graph.nodes if str(info[n].get("service") or "") == service]

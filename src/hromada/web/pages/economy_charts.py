@@ -1,12 +1,13 @@
-"""Plotly figures of the economy pages, built as plain plotly.js JSON from a stored run's tables."""
+"""The economy page's charts, built as plain plotly.js JSON from a stored run's tables."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from hromada.data.nace import nace_title, section_of
+from hromada.services.classifications import nace_title, section_of
+from hromada.web.pages._charts import Gettext, shorten
 
 __all__ = ["QUADRANT_COLORS", "bubble_figure", "indices_figure", "structure_figure"]
 
@@ -16,12 +17,6 @@ QUADRANT_COLORS = {
     "threat": "#e76f51",
     "weakness": "#8d99ae",
 }
-
-Gettext = Callable[[str], str]
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def structure_figure(structure: Sequence[dict[str, Any]], *, locale: str, _: Gettext) -> dict[str, Any]:
@@ -40,14 +35,14 @@ def structure_figure(structure: Sequence[dict[str, Any]], *, locale: str, _: Get
         sections[section] = sections.get(section, 0.0) + float(row["value"])
         lq = row.get("lq")
         ids.append(code)
-        labels.append(f"{code} {_short(nace_title(code, locale), 32)}")
+        labels.append(f"{code} {shorten(nace_title(code, locale), 32)}")
         parents.append(section)
         values.append(float(row["value"]))
         colors.append(math.log2(lq) if lq else 0.0)
         hover.append(f"{code} {nace_title(code, locale)}<br>{lq_label}: {lq:.2f}" if lq else code)
     for section, total in sections.items():
         ids.append(section)
-        labels.append(f"{section} {_short(nace_title(section, locale), 32)}")
+        labels.append(f"{section} {shorten(nace_title(section, locale), 32)}")
         parents.append("")
         values.append(total)
         colors.append(0.0)
@@ -102,7 +97,7 @@ def bubble_figure(quadrants: Sequence[dict[str, Any]], *, locale: str, _: Gettex
                 "x": [float(r["lq"]) for r in rows],
                 "y": [100 * float(r["relative_growth"] or 0.0) for r in rows],
                 "text": [
-                    f"{r['industry']} {_short(nace_title(str(r['industry']), locale), 48)}" for r in rows
+                    f"{r['industry']} {shorten(nace_title(str(r['industry']), locale), 48)}" for r in rows
                 ],
                 "hovertemplate": "%{text}<br>LQ %{x:.2f}<br>%{y:+.1f} pp<extra></extra>",
                 "marker": {
