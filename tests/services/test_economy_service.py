@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +81,13 @@ def test_analysis_is_stored_with_provenance_on_both_databases(any_engine: Engine
         assert (
             session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "analyze"))
             == 1
+        )
+        # The typed analysis (the REST API's answer) carries exactly the stored run, as JSON text.
+        analysis = economy.get_analysis(session, system_principal(), municipality)
+        assert analysis.results.year == 2023 and analysis.parameters.preset.strict is True
+        assert len(analysis.results.opportunities) == 25 and analysis.results.opportunities[0].rank == 1
+        assert json.dumps(analysis.model_dump(mode="json"), sort_keys=True) == json.dumps(
+            stored.to_dict(), sort_keys=True
         )
 
 

@@ -14,10 +14,11 @@ from hromada.data.demo_strategy import demo_strategy
 from hromada.db.models import AuditLog, Municipality, Role
 from hromada.errors import NotFoundError, PermissionDeniedError, ValidationError
 from hromada.i18n import translator
-from hromada.services import eligibility, finance, projects
+from hromada.services import projects
 from hromada.services.access import Principal
 from hromada.services.demo import system_principal
 from hromada.services.profile import MunicipalityInput, create_municipality
+from hromada.services.projects import eligibility, finance
 
 CODE = "UA63120000000054321"
 

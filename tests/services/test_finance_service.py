@@ -14,9 +14,10 @@ from hromada.data.demo_strategy import DemoStrategy, demo_strategy
 from hromada.db.models import LedgerEntry, Municipality, Project
 from hromada.errors import ImportValidationError, ValidationError
 from hromada.i18n import translator
-from hromada.services import finance, portfolio_text, projects
+from hromada.services import projects
 from hromada.services.demo import system_principal
 from hromada.services.profile import MunicipalityInput, create_municipality
+from hromada.services.projects import finance, portfolio_text
 
 CODE = "UA63120000000012345"
 CRITERIA = ["population_served", "urgency", "jobs", "readiness", "cost_per_person"]

@@ -11,7 +11,7 @@ from hromada.analysis.decide import notice_text as analysis_notice_text
 from hromada.analysis.decide import optimize_portfolio
 from hromada.analysis.decide import reason_text as analysis_reason_text
 from hromada.i18n import translator
-from hromada.services import portfolio_text, project_exports
+from hromada.services.projects import portfolio_text, project_exports
 
 RULES: list[dict[str, Any]] = [
     {"rule": "no_source", "sector": "culture", "type": "construction"},

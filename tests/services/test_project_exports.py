@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from hromada.errors import ValidationError
-from hromada.services.project_exports import (
+from hromada.services.projects.project_exports import (
     MEDIA_TYPES,
     export_bytes,
     portfolio_tables,

@@ -105,7 +105,10 @@ def test_profile_results_are_typed(session: Session, place: Municipality) -> Non
         2,
     )
     figures = profile.list_statistics(session, principal, place, measure="employment")
-    assert [(s.year, s.value, s.unit) for s in figures] == [(2020, 100.0, "persons"), (2021, 110.0, "persons")]
+    assert [(s.year, s.value, s.unit) for s in figures] == [
+        (2020, 100.0, "persons"),
+        (2021, 110.0, "persons"),
+    ]
     sections = profile.nace_classification("section", "en")
     assert sections[0] == profile.NaceEntry(
         code="A", level="section", parent=None, title="Agriculture, forestry and fishing"
@@ -132,9 +135,9 @@ def test_infrastructure_results_carry_what_the_dictionaries_carry(
     assert hospital.weakness == "no generator" and hospital.restricted_hidden is False
     dependencies = infrastructure.list_dependencies(session, principal, place)
     assert _json(_dump(dependencies)) == _json(infrastructure.dependency_rows(session, principal, place))
-    scenario = infrastructure.cascade_scenario(session, principal, place, ["PS-01"], horizon_hours=48)
+    scenario = infrastructure.cascade_scenario(session, principal, place, ["PS-01"], horizon_hours=48.0)
     assert _json(_dump(scenario)) == _json(
-        infrastructure.what_if(session, principal, place, ["PS-01"], horizon_hours=48)
+        infrastructure.what_if(session, principal, place, ["PS-01"], horizon_hours=48.0)
     )
     assert scenario.failed == ["PS-01"] and scenario.timeline[0].electricity == 10000.0
 
@@ -173,7 +176,9 @@ def test_ledger_typed_empty_and_rolled_up(session: Session, place: Municipality,
     assert _dump(empty) == {"entries": [], "rollup": {"empty": True}}
     _network(session, place, tmp_path)
     (tmp_path / "ledger.csv").write_text(LEDGER, encoding="utf-8")
-    summary = assessment.import_ledger_entries(session, principal, place, tmp_path / "ledger.csv", dry_run=True)
+    summary = assessment.import_ledger_entries(
+        session, principal, place, tmp_path / "ledger.csv", dry_run=True
+    )
     assert summary == assessment.LedgerImportSummary(rows=2, dry_run=True)
     assessment.import_ledger_entries(session, principal, place, tmp_path / "ledger.csv")
     ledger = assessment.get_ledger(session, principal, place)
@@ -190,7 +195,9 @@ def test_ledger_typed_empty_and_rolled_up(session: Session, place: Municipality,
     )
 
 
-def test_self_assessments_and_frameworks_typed(session: Session, place: Municipality, settings: Settings) -> None:
+def test_self_assessments_and_frameworks_typed(
+    session: Session, place: Municipality, settings: Settings
+) -> None:
     principal = system_principal()
     framework = assessment.framework_catalogue(settings)[0]
     assert framework.id == "hromada-wartime-resilience" and framework.scale[0] < framework.scale[1]

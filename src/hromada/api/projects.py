@@ -13,7 +13,8 @@ from hromada.api._common import ERRORS, AcceptLanguage, Locale, asked_gettext
 from hromada.api.deps import ApiPrincipal
 from hromada.errors import NotFoundError, ValidationError
 from hromada.http.deps import DbSession
-from hromada.services import eligibility, finance, profile, project_exports, project_results, projects
+from hromada.services import profile, projects
+from hromada.services.projects import eligibility, finance, project_exports, project_results
 
 router = APIRouter(tags=["projects"])
 

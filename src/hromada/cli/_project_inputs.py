@@ -1,15 +1,15 @@
-"""What ``hromada projects`` reads from its options and files before it opens the database: the export
-format of ``--output``, a span of years, AHP judgements, a revenue forecast and eligibility-gate rules.
+"""What ``hromada projects`` reads from its options before it opens the database: the export format of
+``--output`` and a span of years (the plan's input files are read by :mod:`hromada.services.projects.inputs`).
 
-Each raises a Hromada error naming the option or the file, so that nothing is stored when one is wrong.
+Each raises a Hromada error naming the option, so that nothing is stored when one is wrong.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from hromada.errors import ImportIssue, ImportValidationError, ValidationError
+from hromada.errors import ValidationError
 
 
 def export_format(output: Path | None) -> Literal["csv", "xlsx"] | None:
@@ -36,76 +36,3 @@ def year_range(text: str) -> list[int]:
     if not years:
         raise ValidationError(f"`--years` must be FIRST-LAST, such as 2026-2028; got {text!r}")
     return years
-
-
-def read_judgements(path: Path) -> list[tuple[str, str, float]]:
-    """Pairwise judgements from a table with columns a, b, value (a number or a fraction such as 1/3)."""
-    from hromada.io.tables import read_table
-    from hromada.services.finance import saaty_value
-
-    frame = read_table(path, required=("a", "b", "value"), text_columns=("a", "b", "value"))
-    out: list[tuple[str, str, float]] = []
-    issues: list[ImportIssue] = []
-    for i, row in enumerate(frame.to_dict(orient="records")):
-        try:
-            value = saaty_value(str(row["value"]))
-        except ValidationError:
-            issues.append(
-                ImportIssue(
-                    path.name,
-                    i + 2,
-                    "value",
-                    "Saaty's scale 1/9 ... 9 (fractions such as 1/3)",
-                    str(row["value"]),
-                )
-            )
-            continue
-        out.append((str(row["a"]).strip(), str(row["b"]).strip(), value))
-    if issues:
-        raise ImportValidationError(issues)
-    return out
-
-
-def read_revenue(path: Path) -> dict[str, Any]:
-    """A revenue forecast from a table with columns year, revenue (UAH): revenue by year, each year once."""
-    from hromada.io.tables import read_table
-
-    frame = read_table(path, required=("year", "revenue"), text_columns=("year",))
-    listed = [str(y) for y in frame["year"]]
-    repeated = sorted({y for y in listed if listed.count(y) > 1})
-    if repeated:
-        raise ValidationError(f"{path.name}: every year must appear once; repeated {', '.join(repeated)}")
-    return dict(zip(listed, frame["revenue"].tolist(), strict=True))
-
-
-def read_gate_rules(path: Path) -> list[dict[str, Any]]:
-    """Rules from JSON (a list of {name, column, op, value, message}) or CSV/XLSX with those columns (a list
-    value for in/not in separated by ;)."""
-    import json
-
-    from hromada.io.tables import read_table
-
-    if path.suffix.lower() == ".json":
-        try:
-            rules = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise ValidationError(f"{path.name}: not a readable JSON file ({error})") from None
-        if not isinstance(rules, list):
-            raise ValidationError(f"{path.name}: expected a JSON list of rules; got {type(rules).__name__}")
-        return rules
-    frame = read_table(
-        path, required=("name", "column", "op"), text_columns=("name", "column", "op", "value")
-    )
-    rules = []
-    for record in frame.to_dict(orient="records"):
-        raw = record.get("value")
-        text = "" if raw is None or raw != raw else str(raw).strip()
-        value: Any = text or None
-        if str(record["op"]).strip() in ("in", "not in"):
-            value = [v.strip() for v in text.split(";") if v.strip()]
-        message = record.get("message")
-        rules.append(
-            {"name": record["name"], "column": record["column"], "op": str(record["op"]).strip(),
-             "value": value, "message": "" if message is None or message != message else str(message)}
-        )  # fmt: skip
-    return rules

@@ -20,13 +20,7 @@ from hromada.cli._common import (
     user_errors,
     workspace,
 )
-from hromada.cli._project_inputs import (
-    export_format,
-    read_gate_rules,
-    read_judgements,
-    read_revenue,
-    year_range,
-)
+from hromada.cli._project_inputs import export_format, year_range
 
 app = command_group(
     "Projects: pipeline, funding sources, ranking, funding portfolio, finance plan, OC4IDS export."
@@ -115,7 +109,8 @@ def projects_rank(
 ) -> None:
     """Gate and rank the pipeline under the published criteria; list the gate failures (nothing stored)."""
     from hromada.i18n import translator
-    from hromada.services import project_exports, projects
+    from hromada.services import projects
+    from hromada.services.projects import project_exports
 
     settings = load_settings()
     with user_errors():
@@ -182,7 +177,8 @@ def projects_portfolio(
 ) -> None:
     """Choose and fund the eligible projects from the sources within the borrowing rule; stored."""
     from hromada.i18n import translator
-    from hromada.services import portfolio_text, project_exports, projects
+    from hromada.services import projects
+    from hromada.services.projects import portfolio_text, project_exports
 
     settings = load_settings()
     with user_errors():
@@ -264,10 +260,12 @@ def projects_weights(
 
     Judgements with a consistency ratio above 0.10 are refused, naming the comparison to revisit.
     """
-    from hromada.services import finance
+    from hromada.services.projects import finance
 
     settings = load_settings()
     with user_errors():
+        from hromada.services.projects.inputs import read_judgements
+
         pairs = read_judgements(judgements)
     with workspace(municipality, settings) as ws:
         outcome = finance.set_ahp(ws.session, ws.principal, ws.municipality, pairs)
@@ -300,11 +298,13 @@ def projects_plan(
     ] = False,
 ) -> None:
     """Set the planning years and the borrowing rule. Options left out keep their stored values."""
-    from hromada.services import finance
+    from hromada.services.projects import finance
 
     settings = load_settings()
     with user_errors():
         span = year_range(years)
+        from hromada.services.projects.inputs import read_revenue
+
         forecast: dict[str, Any] | None = read_revenue(revenue) if revenue is not None else None
     with workspace(municipality, settings) as ws:
         stored = finance.get_plan(ws.session, ws.principal, ws.municipality)
@@ -359,12 +359,14 @@ def projects_gates(
     Without options, prints the published rules. A bad rule is refused, naming it, and nothing is stored.
     """
     from hromada.errors import ValidationError
-    from hromada.services import eligibility, finance
+    from hromada.services.projects import eligibility, finance
 
     settings = load_settings()
     with user_errors():
         if rules is not None and reset:
             raise ValidationError("give either --rules or --reset, not both")
+        from hromada.services.projects.inputs import read_gate_rules
+
         specs = read_gate_rules(rules) if rules is not None else None
     with workspace(municipality, settings) as ws:
         if rules is not None or reset:

@@ -17,6 +17,7 @@ from hromada.errors import AuthenticationError
 from hromada.i18n import LOCALES, negotiate
 from hromada.services import profile
 from hromada.services.access import Principal, load_principal
+from hromada.services.files import client_filename
 from hromada.settings import Settings
 
 __all__ = [
@@ -97,7 +98,7 @@ async def import_upload(
         principal,
         municipality,
         content,
-        filename=file.filename or "upload",
+        filename=client_filename(file.filename),
         dry_run=dry_run,
         max_bytes=settings.max_upload_bytes,
     )

@@ -1,4 +1,8 @@
-"""Uploaded files as temporary files with their original extension, within the upload size limit."""
+"""Uploaded files as temporary files, within the upload size limit.
+
+The client's file name is only a label (:func:`hromada.services.files.client_filename`): it never becomes a
+path outside the private temporary folder, and what is stored as an import's source is the safe label.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 from fastapi import Request, UploadFile
 
 from hromada.errors import ValidationError
+from hromada.services.files import client_filename
 from hromada.settings import Settings
 
 __all__ = ["saved_upload"]
@@ -22,7 +27,7 @@ async def saved_upload(request: Request, file: UploadFile) -> AsyncIterator[Path
     content = await file.read(settings.max_upload_bytes + 1)
     if len(content) > settings.max_upload_bytes:
         raise ValidationError(f"files must be at most {settings.max_upload_bytes:,} bytes")
-    name = Path(file.filename or "upload.csv").name or "upload.csv"
+    name = client_filename(file.filename, default="upload.csv")
     with tempfile.TemporaryDirectory(prefix="hromada-upload-") as folder:
         path = Path(folder) / name
         path.write_bytes(content)

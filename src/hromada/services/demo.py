@@ -111,7 +111,8 @@ def _seed_strategy(session: Session, municipality: Municipality, row: Mapping[Ha
     """A synthetic strategy, stakeholder register, project pipeline and funding sources, once."""
     from hromada.data.demo_strategy import demo_strategy
     from hromada.db.models import Strategy
-    from hromada.services import finance, partners, projects, strategy
+    from hromada.services import partners, projects, strategy
+    from hromada.services.projects import finance
 
     if session.scalar(select(Strategy.id).where(Strategy.municipality_id == municipality.id)) is not None:
         return

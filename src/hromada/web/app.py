@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp
 
 from hromada import __version__
 from hromada.errors import AuthenticationError, HromadaError
@@ -43,12 +44,20 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+class _App(FastAPI):
+    """FastAPI whose outermost layer adds the security headers, so that every response carries them, the
+    server's own 500 page included (user middleware sits inside Starlette's error middleware)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack())
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the web application for ``settings`` (nothing global: two apps may coexist in a process)."""
     from hromada.api import build_api_router
     from hromada.web.pages import build_pages_router
 
-    app = FastAPI(
+    app = _App(
         title="Hromada",
         version=__version__,
         docs_url=None,
@@ -71,7 +80,6 @@ def create_app(settings: Settings) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    app.add_middleware(SecurityHeadersMiddleware)
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     plotly_js = _plotly_js()

@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from hromada.errors import NotFoundError, ValidationError
 from hromada.i18n import translator
-from hromada.services import eligibility, finance, portfolio_text, profile, project_exports, projects
+from hromada.services import profile, projects
+from hromada.services.projects import eligibility, finance, portfolio_text, project_exports
 from hromada.web.deps import CurrentPrincipal, DbSession, locale_of, render
 from hromada.web.pages.projects_charts import debt_figure, funding_figure, sensitivity_figure
 

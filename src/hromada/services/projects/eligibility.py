@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 from hromada.analysis.decide import DEFAULT_GATES, Gate, apply_gates
 from hromada.db.models import FinancePlan, Municipality
 from hromada.errors import ValidationError
-from hromada.services import audit, finance
+from hromada.services import audit
 from hromada.services.access import Principal, require
-from hromada.services.finance import GateView
+from hromada.services.projects import finance
+from hromada.services.projects.finance import GateView
 
 __all__ = [
     "GATE_COLUMNS",

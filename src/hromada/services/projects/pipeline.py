@@ -36,10 +36,11 @@ from hromada.db.models import AnalysisRun, FundingSource, LedgerEntry, Municipal
 from hromada.errors import ImportIssue, ImportValidationError, NotFoundError, ValidationError
 from hromada.io.oc4ids import PROJECT_STATUSES, project_package
 from hromada.io.tables import read_table
-from hromada.services import audit, eligibility, finance, portfolio_text, runs
+from hromada.services import audit, runs
 from hromada.services._json import json_safe
 from hromada.services.access import Principal, require
-from hromada.services.eligibility import LOCATION_STATUSES
+from hromada.services.projects import eligibility, finance, portfolio_text
+from hromada.services.projects.eligibility import LOCATION_STATUSES
 
 __all__ = [
     "PROJECT_COLUMNS",

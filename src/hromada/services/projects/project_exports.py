@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 
 from hromada.io.exports import MEDIA_TYPES, ExportFormat, export_bytes, write_tables
-from hromada.services import portfolio_text
-from hromada.services.eligibility import Gettext
+from hromada.services.projects import portfolio_text
+from hromada.services.projects.eligibility import Gettext
 
 __all__ = [
     "MEDIA_TYPES",

@@ -355,7 +355,7 @@ class CriterionView(ServiceModel):
 
 
 class GateView(ServiceModel):
-    """A published eligibility rule (see :mod:`hromada.services.eligibility`) and the rule in words."""
+    """A published eligibility rule (see :mod:`hromada.services.projects.eligibility`) and the rule in words."""
 
     name: str = Field(description="Short name, shown with every failure.")
     column: str = Field(description="The project column tested, or a criterion score c:<criterion>.")
@@ -446,7 +446,10 @@ def weights_from(plan: FinancePlan | None) -> WeightsFrom:
 
 def plan_view(session: Session, principal: Principal, municipality: Municipality) -> FinancePlanView:
     """The finance plan as published (readers and up): the defaults while none is stored."""
-    from hromada.services.eligibility import gate_specs, gate_views  # eligibility builds on this module
+    from hromada.services.projects.eligibility import (  # eligibility builds on this module
+        gate_specs,
+        gate_views,
+    )
 
     plan = get_plan(session, principal, municipality)
     years = planning_years(plan)

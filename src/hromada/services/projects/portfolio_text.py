@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hromada.services.eligibility import N_, Gettext
+from hromada.services.projects.eligibility import N_, Gettext
 
 STATUS_LABELS: dict[str, str] = {
     "optimal": N_("optimal (proven)"),

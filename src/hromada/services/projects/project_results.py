@@ -18,10 +18,11 @@ from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from hromada.db.models import AnalysisRun, Municipality
-from hromada.services import portfolio_text, projects
+from hromada.services import projects
 from hromada.services._json import OpenModel, ServiceModel
 from hromada.services.access import Principal
-from hromada.services.finance import CriterionView, GateView, WeightsFrom
+from hromada.services.projects import portfolio_text
+from hromada.services.projects.finance import CriterionView, GateView, WeightsFrom
 
 __all__ = [
     "AgreementRow",
