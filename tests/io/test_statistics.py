@@ -8,6 +8,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,11 +36,11 @@ REGION = "a KATOTTG code: UA followed by 17 digits"
 FILE = "a header row and at least one data row"
 
 
-def rejected(data: bytes | Path | io.BytesIO, **options: object) -> ImportValidationError:
+def rejected(data: bytes | Path | io.BytesIO, **options: Any) -> ImportValidationError:
     """Read a file that must be rejected; return the error."""
     options.setdefault("filename", "stats.csv")
     with pytest.raises(ImportValidationError) as caught:
-        read_statistics(data, **options)  # type: ignore[arg-type]
+        read_statistics(data, **options)
     return caught.value
 
 
@@ -471,9 +472,9 @@ def test_utf_8_with_lines_in_windows_1251_lists_200_lines_and_counts_all(
     monkeypatch.setattr(reader_module, "_CHUNK_BYTES", 256)
     rows = [f"{R1},{1990 + i % 100},_T,населення,{i}" for i in range(600)]
     bad = "населення".encode("cp1251")
-    data = lines(LONG_HEADER, *rows).split(b"\n")
+    split = lines(LONG_HEADER, *rows).split(b"\n")
     data = b"\n".join(
-        line.replace("населення".encode(), bad) if k % 2 == 1 else line for k, line in enumerate(data)
+        line.replace("населення".encode(), bad) if k % 2 == 1 else line for k, line in enumerate(split)
     )
     error = rejected(data)
     assert error.total == 300

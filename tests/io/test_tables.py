@@ -6,6 +6,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,9 +71,9 @@ def with_dimension(path: Path, ref: str) -> Path:
     return path
 
 
-def rejected(path: Path, **options: object) -> ImportValidationError:
+def rejected(path: Path, **options: Any) -> ImportValidationError:
     with pytest.raises(ImportValidationError) as caught:
-        read_table(path, required=options.pop("required", REQUIRED), text_columns=TEXT)  # type: ignore[arg-type]
+        read_table(path, required=options.pop("required", REQUIRED), text_columns=TEXT)
     assert all(issue.file == path.name for issue in caught.value.issues)
     return caught.value
 
@@ -179,7 +180,7 @@ def test_xlsx_whose_dimension_lies_yields_every_row(tmp_path: Path) -> None:
 def test_xlsx_cells_as_text_dates_and_blank_rows(tmp_path: Path) -> None:
     import datetime as dt
 
-    rows = [
+    rows: list[list[object]] = [
         ["key", "cost", "cost_date", "ready"],
         ["P-01", 10, dt.datetime(2024, 1, 31), True],
         [None, None, None, None],

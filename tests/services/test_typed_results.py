@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -82,7 +82,7 @@ def test_service_models_make_floats_json_safe_and_are_frozen() -> None:
     assert row.hhi is None and row.numbers_equivalent is None and row.eci is None
     assert '"hhi":null' in row.model_dump_json()
     with pytest.raises(PydanticValidationError):
-        row.year = 2021  # type: ignore[misc]
+        cast(Any, row).year = 2021  # frozen: the assignment must fail at run time
     # Stored rows keep columns a later version adds.
     extra = economy.RelatedIndustry.model_validate({"related_industry": "10", "proximity": 0.5, "new": 1})
     assert extra.model_dump() == {"related_industry": "10", "proximity": 0.5, "new": 1}

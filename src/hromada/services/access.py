@@ -12,6 +12,9 @@ Rules
   facilitator is not inside a workspace and does not see it unless they are a member with such a role, or
   an admin of the municipality released the field. Restricted fields never enter peer comparisons, shared
   views or exports unless released.
+- Releasing a restricted field is a decision of the municipality itself: only a member with the ``admin``
+  role there (or the operator at the command line) may release or withdraw it; a network facilitator, who
+  acts as admin elsewhere, may not.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = [
     "load_principal",
     "require",
     "require_facilitator",
+    "require_own_admin",
     "require_restricted",
 ]
 
@@ -115,6 +119,21 @@ def can_see_restricted(principal: Principal, municipality_id: int) -> bool:
         return True  # the operator at the command line, on their own machine
     role = principal.roles.get(municipality_id)
     return role is not None and role.rank >= Role.EDITOR.rank
+
+
+def require_own_admin(principal: Principal, municipality_id: int) -> None:
+    """Raise unless the caller is an admin member of the municipality itself (or the command-line operator).
+
+    A facilitator who is not such a member gets ``PermissionDeniedError``: acting as admin across the network
+    does not include deciding what the municipality discloses.
+    """
+    require(principal, "admin", municipality_id)
+    if principal.user_id is None and principal.is_facilitator:
+        return
+    if principal.roles.get(municipality_id) != Role.ADMIN:
+        raise PermissionDeniedError(
+            "Only an admin of this municipality may release or withdraw restricted fields."
+        )
 
 
 def require_restricted(principal: Principal, municipality_id: int) -> None:

@@ -29,7 +29,7 @@ from hromada.errors import NotFoundError, ValidationError
 from hromada.io.tables import read_table
 from hromada.services import audit, runs
 from hromada.services._json import OpenModel, ServiceModel, json_safe
-from hromada.services.access import Principal, can_see_restricted, require
+from hromada.services.access import Principal, can_see_restricted, require, require_own_admin
 
 __all__ = [
     "RESTRICTED_FIELDS",
@@ -648,8 +648,9 @@ def release_field(
     *,
     released: bool = True,
 ) -> list[str]:
-    """Release (or withdraw) one restricted field of one asset for everyone who may read the workspace (admins)."""
-    require(principal, "admin", municipality.id)
+    """Release (or withdraw) one restricted field of one asset for everyone who may read the workspace (the
+    municipality's own admins; not a network facilitator)."""
+    require_own_admin(principal, municipality.id)
     if field not in RESTRICTED_FIELDS:
         raise ValidationError(f"`field` must be one of {', '.join(RESTRICTED_FIELDS)}; got {field!r}")
     asset = session.scalar(select(Asset).where(Asset.municipality_id == municipality.id, Asset.key == key))
