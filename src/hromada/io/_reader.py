@@ -28,6 +28,7 @@ import io
 import os
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,18 @@ MAX_BYTES: Final[int] = 2_000_000_000
 
 MAX_ROWS: Final[int] = 50_000_000
 """Default limit of the data rows of a file."""
+
+MAX_CELL_CHARS: Final[int] = 32_767
+"""The longest cell accepted (characters): Excel's own limit, so no real spreadsheet exceeds it."""
+
+MAX_UNPACKED_BYTES: Final[int] = 4_000_000_000
+"""An XLSX file (a zip archive) whose parts unpack to more than this is refused before it is opened."""
+
+MAX_PACKING_RATIO: Final[int] = 200
+"""A part of an XLSX file larger than :data:`RATIO_CHECKED_FROM` unpacked may be at most this many times its
+packed size (real workbooks pack 3-30 times; a "zip bomb" packs a huge repetitive text thousands of times)."""
+
+RATIO_CHECKED_FROM: Final[int] = 20_000_000
 
 EMPTY: Final[str] = "an empty cell"
 UTF8_EXPECTED: Final[str] = "UTF-8 text (save as 'CSV UTF-8')"
@@ -286,8 +299,54 @@ def read_raw(
     """
     name, raw = _load(source, filename, max_bytes)
     if _kind(name, raw) == "xlsx":
-        return _read_xlsx(raw, name, max_rows=max_rows, progress=progress)
-    return _read_csv(raw, name, max_rows=max_rows, progress=progress)
+        _check_archive(raw, name)
+        table = _read_xlsx(raw, name, max_rows=max_rows, progress=progress)
+    else:
+        table = _read_csv(raw, name, max_rows=max_rows, progress=progress)
+    _check_cell_lengths(table)
+    return table
+
+
+def _check_archive(raw: bytes, name: str) -> None:
+    """Refuse an XLSX whose parts would unpack to more than the limits (before anything is unpacked)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable archive: the workbook reader names the problem
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise reject(
+            name, None, None, f"a workbook that unpacks to at most {MAX_UNPACKED_BYTES:,} bytes",
+            f"{total:,} bytes unpacked",
+        )  # fmt: skip
+    for member in members:
+        if member.file_size > RATIO_CHECKED_FROM and member.file_size > MAX_PACKING_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise reject(
+                name, None, None,
+                f"a workbook whose parts pack at most {MAX_PACKING_RATIO} times (a zip bomb is refused)",
+                f"{member.filename}: {member.file_size:,} bytes packed into {member.compress_size:,}",
+            )  # fmt: skip
+
+
+def _check_cell_lengths(table: RawTable) -> None:
+    """Refuse cells longer than :data:`MAX_CELL_CHARS`, naming each (row and column)."""
+    issues = Issues(table.file)
+    rows = table.rows
+    for position, header in enumerate(table.headers):
+        lengths = pc.utf8_length(table.column(position))
+        longest = pc.max(lengths).as_py()
+        if longest is None or longest <= MAX_CELL_CHARS:
+            continue
+        lengths_np = lengths.to_numpy(zero_copy_only=False)
+        for index in np.flatnonzero(lengths_np > MAX_CELL_CHARS):
+            issues.add(
+                int(rows[index]), header, f"a cell of at most {MAX_CELL_CHARS:,} characters",
+                f"{int(lengths_np[index]):,} characters",
+            )  # fmt: skip
+    issues.raise_if_any()
 
 
 def _load(source: Source, filename: str | None, max_bytes: int) -> tuple[str, bytes]:
