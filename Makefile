@@ -79,7 +79,7 @@ format: install-dev
 	$(BIN)/ruff check --fix src tests benchmarks
 
 typecheck: install-dev
-	$(BIN)/mypy src tests
+	$(BIN)/mypy src tests benchmarks
 
 bench: install-dev
 	$(BIN)/python -m benchmarks

@@ -14,8 +14,9 @@ BENCHMARKS = {
     "infrastructure": "benchmarks.infrastructure",
     "decide": "benchmarks.decide",
     "portfolio-seeds": "benchmarks.portfolio_seeds",
+    "load": "benchmarks.load",
 }
-LONG = {"portfolio-seeds"}  # run only when named (tens of minutes)
+LONG = {"portfolio-seeds", "load"}  # run only when named (tens of minutes)
 
 
 def main() -> None:

@@ -76,9 +76,10 @@ def hromada_case(path: str, years: str, out: str) -> dict[str, Any]:
         writer.write_table(table)
     if writer is not None:
         writer.close()
-    prox = [result.proximity_frame(int(y)).stack().rename("proximity") for y in result.years]
+    stacked = [result.proximity_frame(int(y)).stack() for y in result.years]
     import pandas as pd
 
+    prox = [pd.Series(series, name="proximity") for series in stacked]
     pd.concat(
         prox, keys=list(result.years), names=["year", "industry_1", "industry_2"]
     ).reset_index().to_parquet(out + ".prox")

@@ -9,8 +9,6 @@ floor: same server, no database or template work); the ratio says what the page 
 from __future__ import annotations
 
 import os
-import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,24 +18,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks._http import Client, csrf_of, free_port, wait_for_port
+
 CLIENTS = 20
 REQUESTS_PER_CLIENT = 25
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(port: int, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError("server did not start")
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -46,9 +30,7 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     return {"p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000, "max_ms": ordered[-1] * 1000}
 
 
-def _load(base: str, path: str, logged_in: bool) -> tuple[list[float], int]:
-    import httpx
-
+def _load(port: int, path: str, logged_in: bool) -> tuple[list[float], int]:
     from hromada.services.demo import DEMO_FACILITATOR, DEMO_PASSWORD
 
     latencies: list[float] = []
@@ -56,22 +38,23 @@ def _load(base: str, path: str, logged_in: bool) -> tuple[list[float], int]:
     lock = threading.Lock()
 
     def client() -> None:
-        with httpx.Client(base_url=base, timeout=30) as http:
-            if logged_in:
-                token = re.search(r'name="csrf-token" content="([^"]+)"', http.get("/login").text)
-                assert token
-                http.post(
-                    "/login",
-                    data={"email": DEMO_FACILITATOR, "password": DEMO_PASSWORD, "csrf_token": token.group(1)},
-                )
-            for _ in range(REQUESTS_PER_CLIENT):
-                start = time.perf_counter()
-                response = http.get(path)
-                elapsed = time.perf_counter() - start
-                with lock:
-                    latencies.append(elapsed)
-                    if response.status_code != 200:
-                        errors[0] += 1
+        http = Client(port)
+        if logged_in:
+            _, page = http.request("GET", "/login")
+            http.form(
+                "/login", {"email": DEMO_FACILITATOR, "password": DEMO_PASSWORD, "csrf_token": csrf_of(page)}
+            )
+        for _ in range(REQUESTS_PER_CLIENT):
+            start = time.perf_counter()
+            try:
+                status, _ = http.request("GET", path)
+            except OSError:
+                status = -1
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    errors[0] += 1
 
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
     for t in threads:
@@ -92,7 +75,7 @@ def _run_with(workers: int) -> dict[str, Any]:
     from hromada.data import load_demo
 
     data_dir = Path(tempfile.mkdtemp(prefix="hromada-bench-"))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HROMADA_DATA_DIR": str(data_dir)}
     env.pop("HROMADA_DATABASE_URL", None)
     server = subprocess.Popen(
@@ -102,16 +85,15 @@ def _run_with(workers: int) -> dict[str, Any]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait(port)
-        base = f"http://127.0.0.1:{port}"
+        wait_for_port(port)
         code = load_demo().municipalities["code"].iloc[0]
-        _load(base, f"/municipalities/{code}", True)  # warm-up
-        page, page_errors = _load(base, f"/municipalities/{code}", True)
-        floor, _ = _load(base, "/healthz", False)
+        _load(port, f"/municipalities/{code}", True)  # warm-up
+        page, page_errors = _load(port, f"/municipalities/{code}", True)
+        floor, _ = _load(port, "/healthz", False)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    result = {
+    result: dict[str, Any] = {
         "clients": CLIENTS,
         "requests": len(page),
         "errors": page_errors,

@@ -3,11 +3,7 @@ throwaway PostgreSQL 15 server), and a seeded demo workspace."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
-import subprocess
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,6 +16,7 @@ from sqlalchemy.orm import Session
 from hromada.db.engine import make_engine, make_session_factory
 from hromada.db.migrate import upgrade
 from hromada.settings import Settings, get_settings
+from tests.pgserver import PostgresServer, pg_bin
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -47,76 +44,9 @@ def session(sqlite_engine: Engine) -> Iterator[Session]:
 # ------------------------------------------------------------------------------------------- PostgreSQL
 
 
-def _pg_bin() -> Path | None:
-    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (candidate / "initdb").exists():
-            return candidate
-    found = shutil.which("initdb")
-    return Path(found).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class PostgresServer:
-    """A throwaway PostgreSQL server in a temporary directory, run as a non-root user."""
-
-    def __init__(self, bindir: Path) -> None:
-        self.bindir = bindir
-        self.dir = Path(tempfile.mkdtemp(prefix="hromada-pg-"))
-        self.data = self.dir / "data"
-        self.port = _free_port()
-        self.run_as: list[str] = []
-        if os.geteuid() == 0:
-            # initdb refuses to run as root: use the postgres system user.
-            shutil.chown(self.dir, user="postgres")
-            self.run_as = ["runuser", "-u", "postgres", "--"]
-
-    def _run(self, *args: str) -> None:
-        subprocess.run([*self.run_as, *args], check=True, capture_output=True, timeout=120)
-
-    def start(self) -> None:
-        self._run(
-            str(self.bindir / "initdb"),
-            "-D",
-            str(self.data),
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        )
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(
-            str(self.bindir / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-w",
-            "-l",
-            str(self.dir / "log"),
-            "start",
-        )
-
-    def stop(self) -> None:
-        try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    bindir = _pg_bin()
+    bindir = pg_bin()
     if bindir is None:
         pytest.skip(
             "PostgreSQL server binaries (initdb, pg_ctl) are not installed; `make test` installs them"

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.conftest import _free_port, wait_for_port
+from tests.conftest import wait_for_port
+from tests.pgserver import free_port as _free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Request
