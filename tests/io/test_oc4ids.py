@@ -58,3 +58,25 @@ def test_invalid_projects_are_refused() -> None:
         project_package([PROJECT, PROJECT], publisher="x", uri="u", id_prefix="p")
     with pytest.raises(ValidationError, match="needs `projects`"):
         validate_package({"uri": "u", "publishedDate": "d", "publisher": {}, "version": "0.9"})
+
+
+def test_missing_optional_fields_are_left_out_not_a_crash() -> None:
+    # A project without start year, duration, cost date or description (NaN from a table, None, blank):
+    # the export leaves those parts out instead of failing (int(NaN) used to raise).
+    nan = float("nan")
+    package = project_package(
+        [
+            {"key": "P-9", "title": "Shelter", "stage": "identification", "type": "construction",
+             "sector": "education", "cost": 1_000_000.0, "currency": "UAH", "start_year": nan,
+             "duration_years": nan, "cost_date": None, "description": "", "location": nan},
+            {"key": "P-10", "title": "Bridge", "stage": "identification", "cost": 5e5, "start_year": 2027.0,
+             "duration_years": nan},
+        ],
+        publisher="Test", uri="https://example.org/p.json", id_prefix="oc4ids-test",
+    )  # fmt: skip
+    first, second = package["projects"]
+    assert "period" not in first and "description" not in first and "locations" not in first
+    assert "approvalDate" not in first["budget"]
+    assert second["period"]["startDate"].startswith("2027-01-01") and second["period"]["endDate"].startswith(
+        "2027-12-31"
+    )

@@ -10,6 +10,7 @@ in ``additionalClassifications`` so nothing is lost. Restricted data (asset loca
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -54,7 +55,15 @@ SECTOR_MAP: Final[Mapping[str, str]] = {
 }
 
 
+def _given(value: Any) -> bool:
+    """Whether an optional field holds something (not None, NaN or blank)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return bool(str(value).strip())
+
+
 def _project(record: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    record = {key: value for key, value in record.items() if _given(value)}  # a missing field is absent
     status = str(record.get("stage") or "identification")
     if status not in PROJECT_STATUSES:
         raise ValidationError(
@@ -64,12 +73,13 @@ def _project(record: Mapping[str, Any], prefix: str) -> dict[str, Any]:
     sector = str(record.get("sector") or "")
     project: dict[str, Any] = {
         "id": f"{prefix}-{record['key']}",
-        "title": str(record["title"]),
+        "title": str(record.get("title", record["key"])),
         "status": status,
-        "budget": {
-            "amount": {"amount": float(record["cost"]), "currency": str(record.get("currency") or "UAH")}
-        },
     }
+    if "cost" in record:  # a project not costed yet has no budget (not a budget of zero)
+        project["budget"] = {
+            "amount": {"amount": float(record["cost"]), "currency": str(record.get("currency") or "UAH")}
+        }
     if record.get("description"):
         project["description"] = str(record["description"])
     if kind in PROJECT_TYPES:
@@ -83,7 +93,7 @@ def _project(record: Mapping[str, Any], prefix: str) -> dict[str, Any]:
         start = int(record["start_year"])
         end = start + max(1, int(record.get("duration_years") or 1)) - 1
         project["period"] = {"startDate": f"{start}-01-01T00:00:00Z", "endDate": f"{end}-12-31T23:59:59Z"}
-    if record.get("cost_date"):
+    if record.get("cost_date") and "budget" in project:
         project["budget"]["approvalDate"] = f"{record['cost_date']}T00:00:00Z"
     return project
 
