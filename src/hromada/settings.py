@@ -41,9 +41,54 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     default_locale: Locale = "uk"
-    session_max_age_s: int = Field(default=8 * 3600, ge=60)
+    session_max_age_s: int = Field(
+        default=8 * 3600, ge=60, description="Lifetime of a sign-in (the cookie and its server-side record)."
+    )
+    session_touch_interval_s: int = Field(
+        default=60, ge=0, description="A session's last activity is written at most this often."
+    )
+    sign_in_account_limit: int = Field(
+        default=5, ge=1, description="Failed sign-ins for one account within the window before a back-off."
+    )
+    sign_in_address_limit: int = Field(
+        default=20,
+        ge=0,
+        description="Failed sign-ins from one client address within the window (any accounts); 0: no limit. "
+        "The address is the connection's peer: behind a reverse proxy that is the proxy for every client.",
+    )
+    sign_in_window_s: int = Field(
+        default=15 * 60, ge=1, description="The window failed sign-ins are counted in."
+    )
+    sign_in_backoff_s: int = Field(
+        default=15 * 60, ge=1, description="How long sign-ins are refused once a limit is reached."
+    )
     cookie_secure: bool = Field(default=False, description="Send cookies over HTTPS only.")
     max_upload_bytes: int = Field(default=1_000_000_000, ge=1, description="Largest file the web accepts.")
+    sync_import_bytes: int = Field(
+        default=5_000_000,
+        ge=0,
+        description="Imports of files up to this size run in the request; larger ones run as background jobs.",
+    )
+    job_workers: int = Field(
+        default=1,
+        ge=0,
+        le=16,
+        description="Background job worker threads started with each web app process (0: none; queued jobs "
+        "then wait for a worker of another process).",
+    )
+    job_stale_after_s: int = Field(
+        default=300,
+        ge=10,
+        description="A running job without a heartbeat for this long is taken for dead and marked failed.",
+    )
+    db_pool_size: int = Field(
+        default=24,
+        ge=2,
+        le=200,
+        description="Database connections each server process keeps (requests use at most "
+        "hromada.http.deps.REQUEST_DB_CONCURRENCY of them at once; the rest serve sign-in and background jobs). "
+        "With PostgreSQL, workers x pool size must stay below the server's max_connections.",
+    )
     sql_echo: bool = False
 
     @model_validator(mode="after")

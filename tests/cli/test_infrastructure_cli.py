@@ -46,9 +46,19 @@ def place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_import_cascade_criticality_and_restore(place: Path) -> None:
     assets, deps = str(place / "assets.csv"), str(place / "deps.csv")
     code, out = run("infrastructure", "import", assets, deps, "-m", CODE, "--dry-run")
-    assert code == 0 and "4 assets (0 new), 4 dependencies checked" in out, out
+    assert code == 0 and "4 assets (4 new), 4 dependencies checked" in out, out
     code, out = run("infrastructure", "import", assets, deps, "-m", CODE)
     assert code == 0 and "4 assets (4 new), 4 dependencies imported" in out, out
+    # A dependencies file with only its header would delete all four: refused without --replace, listed by
+    # a dry run, done with --replace (issue 17: it used to delete them silently).
+    header_only = place / "no-deps.csv"
+    header_only.write_text("supplier,consumer,kind\n", encoding="utf-8")
+    code, out = run("infrastructure", "import", assets, str(header_only), "-m", CODE)
+    assert code != 0 and "would delete 4" in out and "replace" in out, out
+    code, out = run("infrastructure", "import", assets, str(header_only), "-m", CODE, "--dry-run")
+    assert code == 0 and "would delete 4 stored dependencies" in out, out
+    code, out = run("infrastructure", "import", assets, deps, "-m", CODE)
+    assert code == 0 and "deleted" not in out, out
     bad = place / "bad.csv"
     bad.write_text(DEPENDENCIES + "XX-99,HOSP-01,power,,1\n", encoding="utf-8")
     code, out = run("infrastructure", "import", assets, str(bad), "-m", CODE)

@@ -87,7 +87,7 @@ def test_upgrade_is_repeatable(any_engine: Engine) -> None:
     upgrade(any_engine)
     head = ScriptDirectory.from_config(alembic_config(any_engine)).get_current_head()
     with any_engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head == "0006"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head == "0008"
     assert alembic_config(any_engine).get_main_option("script_location")
 
 

@@ -49,14 +49,13 @@ def test_register_grid_and_contacts_for_the_team_only(session: Session, place: M
     viewer = accounts.add_user(session, "viewer@example.org", "long-enough-password")
     accounts.add_membership(session, viewer, place, Role.VIEWER)
     session.flush()
-    seen = {
-        r["name"]: r for r in partners.stakeholder_rows(session, load_principal(session, viewer.id), place)
-    }
-    assert seen["Water utility"]["contact"] is None
-    assert seen["Water utility"]["quadrant"] == "manage closely"
-    assert seen["Bakers' association"]["quadrant"] == "keep informed"
-    inside = {r["name"]: r for r in partners.stakeholder_rows(session, operator, place)}
-    assert inside["Water utility"]["contact"].startswith("+380")
+    outside = partners.partners_view(session, load_principal(session, viewer.id), place)
+    seen = {r.name: r for r in outside.stakeholders}
+    assert seen["Water utility"].contact is None
+    assert seen["Water utility"].quadrant == "manage closely"
+    assert seen["Bakers' association"].quadrant == "keep informed"
+    inside = {r.name: r for r in partners.partners_view(session, operator, place).stakeholders}
+    assert (inside["Water utility"].contact or "").startswith("+380")
 
 
 def test_network_gaps_and_consultation_flags(session: Session, place: Municipality) -> None:
@@ -70,10 +69,14 @@ def test_network_gaps_and_consultation_flags(session: Session, place: Municipali
     partners.add_partnership(
         session, operator, place, "Water utility", "Generators", partner="UNDP", goal="G1.1"
     )
-    gaps = partners.partner_network(session, operator, place)
-    assert gaps.goals_without_partner == ["G2"]
-    assert gaps.partners_without_role == ["Idle NGO"]
-    assert gaps.graph.has_edge("s:Water utility", "g:G1.1")
+    view = partners.partners_view(session, operator, place)
+    assert view.gaps.goals_without_partner == ["G2"]
+    assert view.gaps.partners_without_role == ["Idle NGO"]
+    assert ("s:Water utility", "g:G1.1") in {(link.from_, link.to) for link in view.links}
+    assert [(n.id, n.kind) for n in view.nodes] == [
+        ("s:Water utility", "stakeholder"), ("s:UNDP", "stakeholder"), ("s:Idle NGO", "stakeholder"),
+        ("g:G1", "goal"), ("g:G1.1", "goal"), ("g:G2", "goal"),
+    ]  # fmt: skip
     partners.add_consultation(
         session,
         operator,
@@ -83,8 +86,8 @@ def test_network_gaps_and_consultation_flags(session: Session, place: Municipali
         dt.date(2026, 3, 5),
         proposals_received=4,
     )
-    (row,) = partners.consultations(session, operator, place)
-    assert row["flags"] == ["window of 5 days is shorter than the minimum of 10"]
+    (row,) = partners.partners_view(session, operator, place).consultations
+    assert row.flags == ["window of 5 days is shorter than the minimum of 10"]
     with pytest.raises(ValidationError):
         partners.add_consultation(session, operator, place, "x", dt.date(2026, 3, 5), dt.date(2026, 3, 1))
 
@@ -99,11 +102,11 @@ def test_partnerships_and_communication_plan_are_listed(session: Session, place:
         starts_on=dt.date(2026, 1, 1),
     )  # fmt: skip
     partners.add_partnership(session, operator, place, "UNDP", "Shelters")
-    first, second = partners.partnerships(session, operator, place)
-    assert first["stakeholder"] == "Water utility" and first["partner"] == "UNDP"
-    assert first["subject"] == "Generators" and first["goal"] == "G1" and first["project"] is None
-    assert first["starts_on"] == "2026-01-01" and first["ends_on"] is None
-    assert second["partner"] is None and second["goal"] is None
+    first, second = partners.partners_view(session, operator, place).partnerships
+    assert first.stakeholder == "Water utility" and first.partner == "UNDP"
+    assert first.subject == "Generators" and first.goal == "G1" and first.project is None
+    assert first.starts_on == dt.date(2026, 1, 1) and first.ends_on is None
+    assert second.partner is None and second.goal is None
     assert partners.project_options(session, operator, place) == []
     for bad, message in (
         ({"subject": "  "}, "subject"),
@@ -113,8 +116,8 @@ def test_partnerships_and_communication_plan_are_listed(session: Session, place:
         with pytest.raises(ValidationError, match=message):
             partners.add_partnership(session, operator, place, "UNDP", **bad)
     partners.add_communication(session, operator, place, "Residents", "Repairs", "Telegram", " Monthly ")
-    (line,) = partners.communication_plan(session, operator, place)
-    assert line["audience"] == "Residents" and line["timing"] == "Monthly"
+    (line,) = partners.partners_view(session, operator, place).communication
+    assert line.audience == "Residents" and line.timing == "Monthly"
     with pytest.raises(ValidationError, match="channel"):
         partners.add_communication(session, operator, place, "Residents", "Repairs", "x" * 101, "Monthly")
     with pytest.raises(ValidationError, match="needs an audience"):

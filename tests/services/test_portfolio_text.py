@@ -165,7 +165,10 @@ def test_stored_runs_are_worded_and_old_runs_keep_their_english() -> None:
     assert "note_why" not in selected[0] and "why" not in gap[0]
     assert gap[0]["reason"] == "schließt finanzierte Projekte aus: a"
     assert explanation[0].startswith("Der Solver hat sein Zeitlimit von 10 s erreicht.")
-    tables = project_exports.portfolio_tables(results, de)
+    # the rest of a stored run (objective, funding, cash flow, …) from the export tests' portfolio
+    from tests.services.test_project_exports import RESULTS
+
+    tables = project_exports.portfolio_tables({**RESULTS, **results}, de)
     assert list(tables["selected"].columns) == [
         "project_id", "title", "priority", "cost", "eu", "own_share", "loan_share", "note"
     ]  # fmt: skip

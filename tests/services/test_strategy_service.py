@@ -83,29 +83,29 @@ def test_swot_is_suggested_from_the_stored_analyses_with_evidence(
         )
     )
     session.flush()
-    suggestions = strategy.suggest_swot(session, principal, place)
-    by_quadrant = {q: [s for s in suggestions if s["quadrant"] == q] for q in strategy.QUADRANTS}
-    assert "Manufacture of food products" in by_quadrant["strength"][0]["text"]
-    assert by_quadrant["strength"][0]["evidence"]["kind"] == "economy"
-    assert any("49" in s["text"] for s in by_quadrant["threat"])
-    assert any("PS-01" in s["text"] for s in by_quadrant["threat"])
-    assert any("62" in s["text"] for s in by_quadrant["opportunity"])
-    assert any("Concentrated economy" in s["text"] for s in by_quadrant["weakness"])
+    suggestions = strategy.swot_suggestions(session, principal, place)
+    by_quadrant = {q: [s for s in suggestions if s.quadrant == q] for q in strategy.QUADRANTS}
+    assert "Manufacture of food products" in by_quadrant["strength"][0].text
+    assert by_quadrant["strength"][0].evidence.kind == "economy"
+    assert any("49" in s.text for s in by_quadrant["threat"])
+    assert any("PS-01" in s.text for s in by_quadrant["threat"])
+    assert any("62" in s.text for s in by_quadrant["opportunity"])
+    assert any("Concentrated economy" in s.text for s in by_quadrant["weakness"])
     # The same suggestions in the user's language, with the same evidence.
     for locale, words in (("uk", "Концентрована економіка"), ("de", "Konzentrierte Wirtschaft")):
         tr = translator(locale)
-        translated = strategy.suggest_swot(session, principal, place, locale=locale, gettext=tr.gettext)
-        assert [s["evidence"] for s in translated] == [s["evidence"] for s in suggestions]
-        assert not {s["text"] for s in translated} & {s["text"] for s in suggestions}
-        assert any(words in s["text"] for s in translated), [s["text"] for s in translated]
+        translated = strategy.swot_suggestions(session, principal, place, locale=locale, gettext=tr.gettext)
+        assert [s.evidence for s in translated] == [s.evidence for s in suggestions]
+        assert not {s.text for s in translated} & {s.text for s in suggestions}
+        assert any(words in s.text for s in translated), [s.text for s in translated]
     # Accepting a suggestion stores it with its evidence; it is not suggested again.
     first = by_quadrant["strength"][0]
     item = strategy.add_swot(
-        session, principal, place, first["quadrant"], first["text"], evidence=first["evidence"]
+        session, principal, place, first.quadrant, first.text, evidence=first.evidence.model_dump()
     )
     assert item.evidence["reference"].startswith("analysis_run:")
-    again = strategy.suggest_swot(session, principal, place)
-    assert first["text"] not in {s["text"] for s in again}
+    again = strategy.swot_suggestions(session, principal, place)
+    assert first.text not in {s.text for s in again}
     edited = strategy.set_swot_status(
         session, principal, place, item.id, "accepted", text="Food processing is strong"
     )
@@ -128,18 +128,18 @@ def test_goal_tree_flags_what_is_not_smart(session: Session, place: Municipality
     strategy.add_kpi(session, principal, place, "G1.1", "Outage hours", direction="decrease", target=10.0)
     with pytest.raises(ValidationError, match="objectives"):
         strategy.add_kpi(session, principal, place, "G1", "On a goal")
-    tree = strategy.goal_tree(session, principal, place, today=TODAY)
+    tree = strategy.strategy_view(session, principal, place, today=TODAY).goals
     g1, g2 = tree
     assert g2.flags == ["no objective"]
-    (objective,) = g1.children
+    (objective,) = g1.objectives
     assert objective.flags == ["no measure"]
-    (_good, flags_good), (_bad, flags_bad) = objective.kpis
-    assert flags_good == []
+    good, bad = objective.kpis
+    assert good.flags == []
     assert (
-        "no baseline (value and date)" in flags_bad and "no deadline" in flags_bad and "no unit" in flags_bad
+        "no baseline (value and date)" in bad.flags and "no deadline" in bad.flags and "no unit" in bad.flags
     )
     strategy.add_measure(session, principal, place, "G1.1", "Generators for the pumps")
-    assert strategy.goal_tree(session, principal, place, today=TODAY)[0].children[0].flags == []
+    assert strategy.strategy_view(session, principal, place, today=TODAY).goals[0].objectives[0].flags == []
 
 
 def test_smart_direction_and_deadline() -> None:
@@ -167,4 +167,7 @@ def test_kpis_and_measures_need_a_name_and_a_short_unit(session: Session, place:
         strategy.add_kpi(session, principal, place, "G1.1", "Households", unit="u" * 33)
     with pytest.raises(ValidationError, match="`title`"):
         strategy.add_measure(session, principal, place, "G1.1", "")
-    assert strategy.goal_tree(session, principal, place)[0].children[0].flags == ["no KPI", "no measure"]
+    assert strategy.strategy_view(session, principal, place).goals[0].objectives[0].flags == [
+        "no KPI",
+        "no measure",
+    ]

@@ -115,7 +115,7 @@ def _assessment_data(session: Session, settings: Settings, municipality: Municip
         framework="hromada-wartime-resilience", assessed_on=dt.date(2026, 1, 15), assessor="fixture",
         scores={}, evidence={}, files={"gov.lead": (EVIDENCE[1], EVIDENCE[0])},
     )  # fmt: skip
-    infrastructure.run_criticality(session, principal, municipality)
+    infrastructure.rank_criticality(session, principal, municipality)
     from hromada.services import strategy
 
     strategy.add_swot(session, principal, municipality, "strength", "Fixture strength")
@@ -177,7 +177,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
         _reference_panel(s, settings)
         principal = system_principal()
         for municipality in (a, b):
-            economy.analyze(s, settings, principal, municipality)
+            economy.run_analysis(s, settings, principal, municipality)
             _assessment_data(s, settings, municipality)
     engine.dispose()
     app = create_app(settings)

@@ -7,18 +7,22 @@ request on B by A's members must fail exactly as for a municipality that does no
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from starlette.routing import Route
 
 from hromada.data.demo_strategy import demo_strategy
-from hromada.db.engine import make_engine, make_session_factory
-from hromada.db.models import StatisticSeries
+from hromada.db.engine import make_engine, make_session_factory, session_scope
+from hromada.db.models import StatisticSeries, User, UserSession
+from hromada.services import accounts
 from tests.web.conftest import (
     ASSETS_CSV,
     CODE_A,
@@ -26,11 +30,13 @@ from tests.web.conftest import (
     DEPENDENCIES_CSV,
     EVIDENCE_NAME,
     LEDGER_CSV,
+    PASSWORD,
     ROLES,
     STAKEHOLDER,
     SWOT_IDS,
     Workspace,
     csrf_from,
+    email_of,
 )
 
 WHO = (*ROLES, None)  # None: anonymous
@@ -68,6 +74,7 @@ SUCCESS = {
     ("POST", "/api/v1/municipalities/{code}/infrastructure/criticality"): 201,
     ("POST", "/api/v1/municipalities/{code}/infrastructure/restoration"): 201,
     ("POST", "/api/v1/municipalities/{code}/projects/portfolio"): 201,
+    ("POST", "/municipalities/{code}/jobs/{job_id}/cancel"): 303,
 }
 
 # What each unsafe request sends (default: a statistics file as a dry run): the keyword arguments of the
@@ -155,6 +162,8 @@ PAYLOADS: dict[str, dict[str, Any] | Callable[[], dict[str, Any]]] = {
     "/municipalities/{code}/economy/analyze": {"data": {}},
     "/api/v1/municipalities/{code}/projects/portfolio": {"json": {"method": "topsis"}},
     "/api/v1/municipalities/{code}/finance-plan": {"json": {"first_year": 2026, "last_year": 2028}},
+    "/municipalities/{code}/jobs/{job_id}/cancel": {"data": {}},
+    "/api/v1/jobs/{job_id}/cancel": {},
     "/api/v1/municipalities/{code}/finance-plan/ahp": {
         "json": {"judgements": [{"a": a, "b": b, "value": v} for a, b, v in JUDGEMENTS]}
     },
@@ -266,12 +275,37 @@ MUNICIPALITY_ROUTES = [
     ("PUT", "/api/v1/municipalities/{code}/finance-plan", "write", True),
     ("POST", "/api/v1/municipalities/{code}/finance-plan/ahp", "write", True),
     ("PUT", "/api/v1/municipalities/{code}/finance-plan/gates", "write", True),
+    ("GET", "/municipalities/{code}/jobs", "read", False),
+    ("GET", "/municipalities/{code}/jobs/{job_id}", "read", False),
+    ("POST", "/municipalities/{code}/jobs/{job_id}/cancel", "write", False),
+    ("GET", "/api/v1/municipalities/{code}/jobs", "read", True),
+    ("GET", "/api/v1/jobs/{job_id}", "read", True),  # the job of municipality {code}
+    ("POST", "/api/v1/jobs/{job_id}/cancel", "write", True),
 ]
 # Routes that list or serve everyone's own view, and public routes.
 NETWORK_ROUTES = [
     ("GET", "/municipalities", False),
     ("GET", "/api/v1/municipalities", True),
     ("GET", "/api/v1/classifications/nace", True),
+]
+# Account routes: (method, path template, rule, api). Rules (services.access): "self" - everyone signed in, on
+# their own account; "members" - facilitators see every account, a municipality admin the members of their
+# municipalities; "facilitator" - only the account manager.
+ACCOUNT_ROUTES = [
+    ("GET", "/account", "self", False),
+    ("POST", "/account/password", "self", False),
+    ("POST", "/account/tokens/{token_id}/revoke", "self", False),
+    ("POST", "/account/sessions/{session_id}/end", "self", False),
+    ("POST", "/account/sessions/end-others", "self", False),
+    ("GET", "/admin", "members", False),
+    ("POST", "/admin/users/{user_id}/deactivate", "facilitator", False),
+    ("POST", "/admin/users/{user_id}/activate", "facilitator", False),
+    ("GET", "/api/v1/me", "self", True),
+    ("GET", "/api/v1/me/tokens", "self", True),
+    ("DELETE", "/api/v1/me/tokens/{token_id}", "self", True),
+    ("GET", "/api/v1/users", "members", True),
+    ("POST", "/api/v1/users/{user_id}/deactivate", "facilitator", True),
+    ("POST", "/api/v1/users/{user_id}/activate", "facilitator", True),
 ]
 PUBLIC_ROUTES = {
     ("GET", "/"),
@@ -293,6 +327,7 @@ def test_the_table_covers_every_route(workspace: Workspace) -> None:
     """A new route must be added to this table (and so get its permission rule tested)."""
     declared = {(m, p) for m, p, *_ in MUNICIPALITY_ROUTES}
     declared |= {(m, p) for m, p, _ in NETWORK_ROUTES} | PUBLIC_ROUTES
+    declared |= {(m, p) for m, p, *_ in ACCOUNT_ROUTES}
     app_routes: set[tuple[str, str]] = set()
     for route in workspace.app.routes:
         methods = getattr(route, "methods", None) or set()
@@ -302,6 +337,27 @@ def test_the_table_covers_every_route(workspace: Workspace) -> None:
     missing = app_routes - declared
     assert not missing, f"routes without a permission rule in this test: {sorted(missing)}"
     assert any(isinstance(r, APIRoute) for r in workspace.app.routes)
+
+
+_JOB_IDS: dict[str, int] = {}
+
+
+def _job_id(workspace: Workspace, code: str) -> int:
+    """A queued job of the municipality (no worker runs in these tests), made once per municipality."""
+    from hromada.services import jobs
+    from hromada.services.demo import municipality_by_code, system_principal
+
+    if code not in _JOB_IDS:
+        engine = make_engine(f"sqlite:///{(workspace.data_dir / 'hromada.sqlite3').as_posix()}")
+        try:
+            with session_scope(make_session_factory(engine)) as s:
+                job = jobs.submit(
+                    s, system_principal(), jobs.STATISTICS_IMPORT, {}, municipality_by_code(s, code)
+                )
+                _JOB_IDS[code] = job.id
+        finally:
+            engine.dispose()
+    return _JOB_IDS[code]
 
 
 def _count(workspace: Workspace) -> int:
@@ -323,7 +379,10 @@ def _count(workspace: Workspace) -> int:
 def test_municipality_routes(
     workspace: Workspace, who: str | None, code: str, method: str, template: str, action: str, api: bool
 ) -> None:
-    path = template.format(code=code, kind="criticality", item_id=SWOT_IDS[code], key="P-01", fmt="xlsx")
+    job_id = _job_id(workspace, code) if "{job_id}" in template else 0
+    path = template.format(
+        code=code, kind="criticality", item_id=SWOT_IDS[code], key="P-01", fmt="xlsx", job_id=job_id
+    )
     expected = _expect(who, code, action, api=api, template=template, method=method)
     before = _count(workspace)
     if api:
@@ -421,3 +480,158 @@ def test_bad_tokens_are_refused(workspace: Workspace) -> None:
     for header in ("Bearer hrm_not-a-token", "Bearer ", "Basic abc"):
         response = client.get("/api/v1/municipalities", headers={"Authorization": header})
         assert response.status_code == 401, header
+
+
+# ------------------------------------------------------------------------------------------------ accounts
+
+
+@contextmanager
+def _db(workspace: Workspace) -> Iterator[Session]:
+    engine = make_engine(f"sqlite:///{(workspace.data_dir / 'hromada.sqlite3').as_posix()}")
+    try:
+        with session_scope(make_session_factory(engine)) as s:
+            yield s
+    finally:
+        engine.dispose()
+
+
+def _user_id(workspace: Workspace, email: str) -> int:
+    with _db(workspace) as s:
+        return accounts.get_user(s, email).id
+
+
+def _fresh_token(workspace: Workspace, who: str) -> int:
+    """A new API token of ``who`` (so that revoking it leaves the fixture's tokens alone)."""
+    with _db(workspace) as s:
+        return accounts.issue_token(s, accounts.get_user(s, email_of(who)), "throwaway").id
+
+
+def _fresh_session(workspace: Workspace, who: str) -> int:
+    """A new server-side session of ``who`` (another browser)."""
+    with _db(workspace) as s:
+        user_id = accounts.get_user(s, email_of(who)).id
+        accounts.start_session(s, user_id, lifetime=dt.timedelta(hours=1), user_agent="other browser")
+        found = s.scalar(select(func.max(UserSession.id)).where(UserSession.user_id == user_id))
+        assert found is not None
+        return found
+
+
+def _throwaway_user(workspace: Workspace, *, active: bool) -> int:
+    with _db(workspace) as s:
+        user = accounts.add_user(s, f"throwaway{next(_UNIQUE)}@hromada.example", PASSWORD)
+        user.is_active = active
+        return user.id
+
+
+def _is_active(workspace: Workspace, user_id: int) -> bool:
+    with _db(workspace) as s:
+        user = s.get(User, user_id)
+        assert user is not None
+        return user.is_active
+
+
+def _account_expect(who: str | None, rule: str, *, api: bool, method: str) -> int:
+    if who is None:
+        return 401 if api else 303
+    allowed = (
+        rule == "self"
+        or (rule == "members" and who in ("facilitator", "admin"))
+        or (rule == "facilitator" and who == "facilitator")
+    )
+    if not allowed:
+        return 403
+    return 303 if method == "POST" and not api else 200
+
+
+@pytest.mark.parametrize("who", WHO, ids=lambda w: w or "anonymous")
+@pytest.mark.parametrize(
+    ("method", "template", "rule", "api"), ACCOUNT_ROUTES, ids=[f"{m} {p}" for m, p, *_ in ACCOUNT_ROUTES]
+)
+def test_account_routes(
+    workspace: Workspace, who: str | None, method: str, template: str, rule: str, api: bool
+) -> None:
+    owner = who or "viewer"  # the anonymous visitor aims at someone's token or session
+    target_user = _throwaway_user(workspace, active=not template.endswith("/activate"))
+    path = template.format(
+        token_id=_fresh_token(workspace, owner) if "{token_id}" in template else 0,
+        session_id=_fresh_session(workspace, owner) if "{session_id}" in template else 0,
+        user_id=target_user,
+    )
+    expected = _account_expect(who, rule, api=api, method=method)
+    if api:
+        headers = {"Authorization": f"Bearer {workspace.tokens[who]}"} if who else {}
+        response = workspace.client(None).request(method, path, headers=headers)
+    else:
+        client = workspace.client(who)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            token = csrf_from(client.get("/login", follow_redirects=True).text)
+            data = {"csrf_token": token}
+            if template == "/account/password":  # the same password again: the fixture keeps working
+                data |= {
+                    "current_password": PASSWORD,
+                    "new_password": PASSWORD,
+                    "new_password_again": PASSWORD,
+                }
+            response = client.post(path, data=data)
+    assert response.status_code == expected, (who, path, response.text[:300])
+    if expected == 303:
+        location = response.headers["location"]
+        assert location.startswith(
+            "/login" if who is None else ("/admin" if "/admin/" in path else "/account")
+        )
+    if template.endswith(("/deactivate", "/activate")):
+        # Only a facilitator's request changes the account.
+        changed = who is not None and expected in (200, 303)
+        assert _is_active(workspace, target_user) == (template.endswith("/activate") == changed)
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
+def test_someone_elses_token_or_session_is_not_found(workspace: Workspace, api: bool) -> None:
+    token_id = _fresh_token(workspace, "editor")
+    session_id = _fresh_session(workspace, "editor")
+    for who in ("viewer", "admin"):
+        if api:
+            response = workspace.client(None).delete(
+                f"/api/v1/me/tokens/{token_id}", headers={"Authorization": f"Bearer {workspace.tokens[who]}"}
+            )
+            assert response.status_code == 404
+            continue
+        client = workspace.client(who)
+        token = csrf_from(client.get("/account").text)
+        for path in (f"/account/tokens/{token_id}/revoke", f"/account/sessions/{session_id}/end"):
+            assert client.post(path, data={"csrf_token": token}).status_code == 404, path
+    editor = workspace.client(None).get(
+        "/api/v1/me/tokens", headers={"Authorization": f"Bearer {workspace.tokens['editor']}"}
+    )
+    assert next(t for t in editor.json() if t["id"] == token_id)["active"] is True
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["page", "api"])
+def test_a_municipality_admin_sees_only_their_members(workspace: Workspace, api: bool) -> None:
+    def listing(who: str) -> str:
+        if api:
+            headers = {"Authorization": f"Bearer {workspace.tokens[who]}"}
+            response = workspace.client(None).get("/api/v1/users", headers=headers)
+        else:
+            response = workspace.client(who).get("/admin")
+        assert response.status_code == 200
+        return response.text
+
+    admin = listing("admin")
+    assert all(email_of(w) in admin for w in ("admin", "editor", "viewer"))
+    assert email_of("outsider") not in admin and email_of("facilitator") not in admin
+    assert "/deactivate" not in admin  # an admin sees, a facilitator manages
+    facilitator = listing("facilitator")
+    assert all(email_of(w) in facilitator for w in ROLES)
+
+
+def test_nobody_deactivates_their_own_account(workspace: Workspace) -> None:
+    facilitator = _user_id(workspace, email_of("facilitator"))
+    response = workspace.client(None).post(
+        f"/api/v1/users/{facilitator}/deactivate",
+        headers={"Authorization": f"Bearer {workspace.tokens['facilitator']}"},
+    )
+    assert response.status_code == 409
+    assert _is_active(workspace, facilitator)

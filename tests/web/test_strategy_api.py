@@ -78,6 +78,7 @@ def test_the_strategy_is_answered_as_its_typed_view(seeded: Workspace) -> None:
     assert goal.key == "G1" and goal.kpis == [] and goal.flags == []
     (objective,) = goal.objectives
     assert objective.measures == ["Repair the pumps"] and objective.flags == []
+    assert objective.measure_details == [strategy.MeasureView(title="Repair the pumps", description="")]
     full, empty = objective.kpis
     assert full.baseline_date == dt.date(2024, 1, 1) and full.flags == []
     assert "no target" in empty.flags and empty.baseline is None
@@ -88,7 +89,9 @@ def test_the_strategy_is_answered_as_its_typed_view(seeded: Workspace) -> None:
         "target": 90.0, "deadline": "2035-12-31", "direction": "increase", "data_source": "utility",
         "flags": [],
     }  # fmt: skip
-    assert set(answer["goals"][0]) == {"key", "title", "flags", "objectives", "kpis", "measures"}
+    assert set(answer["goals"][0]) == {
+        "key", "title", "flags", "objectives", "kpis", "measures", "measure_details",
+    }  # fmt: skip
 
 
 def test_swot_suggestions_are_typed_with_their_evidence(workspace: Workspace) -> None:

@@ -8,7 +8,17 @@ import swagger_ui_bundle
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse
 
-from hromada.api import assessment, economy, infrastructure, partners, profile, projects, strategy
+from hromada.api import (
+    accounts,
+    assessment,
+    economy,
+    infrastructure,
+    jobs,
+    partners,
+    profile,
+    projects,
+    strategy,
+)
 
 __all__ = ["build_api_router"]
 
@@ -30,6 +40,8 @@ def build_api_router() -> APIRouter:
     router.include_router(strategy.router)
     router.include_router(partners.router)
     router.include_router(projects.router)
+    router.include_router(jobs.router)
+    router.include_router(accounts.router)
 
     @router.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

@@ -38,7 +38,7 @@ def ledger(db: DbSession, principal: ApiPrincipal, code: str) -> assessment.Ledg
 
 
 @router.post("/municipalities/{code}/ledger/import", responses=_ERRORS)
-async def ledger_import(
+def ledger_import(
     request: Request,
     db: DbSession,
     principal: ApiPrincipal,
@@ -48,7 +48,7 @@ async def ledger_import(
 ) -> assessment.LedgerImportSummary:
     """Import ledger entries (editors and admins): all or nothing, every problem listed."""
     municipality = profile.get_municipality(db, principal, code, action="write")
-    async with saved_upload(request, file) as path:
+    with saved_upload(request, file) as path:
         return assessment.import_ledger_entries(db, principal, municipality, path, dry_run=dry_run)
 
 

@@ -67,6 +67,89 @@ def user_token(
     console.print(issued.secret, highlight=False, soft_wrap=True)
 
 
+@user_app.command("tokens")
+def user_tokens(email: str) -> None:
+    """List a user's API tokens (never their secrets)."""
+    from hromada.services import accounts
+    from hromada.services.demo import system_principal
+
+    table = Table("id", "name", "created", "last used", "expires", "status")
+    with unit_of_work() as session:
+        user = accounts.get_user(session, email)
+        for t in accounts.list_tokens(session, system_principal(), user_id=user.id):
+            status = "revoked" if t.revoked_at else ("active" if t.active else "expired")
+            table.add_row(
+                str(t.id),
+                t.name,
+                f"{t.created_at:%Y-%m-%d %H:%M}",
+                f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "",
+                f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "",
+                status,
+            )
+    console.print(table)
+
+
+@user_app.command("revoke-token")
+def user_revoke_token(
+    email: str, token_id: Annotated[int, typer.Argument(help="The token's id (see `hromada user tokens`).")]
+) -> None:
+    """Revoke one of a user's API tokens: it is refused from now on."""
+    from hromada.services import accounts
+    from hromada.services.demo import system_principal
+
+    with unit_of_work() as session:
+        user = accounts.get_user(session, email)
+        accounts.revoke_token(session, system_principal(), token_id, user_id=user.id)
+    console.print(f"Token {token_id} of {email} revoked.")
+
+
+@user_app.command("deactivate")
+def user_deactivate(email: str) -> None:
+    """Deactivate an account: its sessions end and its API tokens are revoked at once."""
+    from hromada.services import accounts
+    from hromada.services.demo import system_principal
+
+    with unit_of_work() as session:
+        user = accounts.get_user(session, email)
+        view = accounts.set_active(session, system_principal(), user.id, False)
+    console.print(f"User {view.email} deactivated; sessions ended, API tokens revoked.")
+
+
+@user_app.command("activate")
+def user_activate(email: str) -> None:
+    """Reactivate an account (its revoked API tokens stay revoked)."""
+    from hromada.services import accounts
+    from hromada.services.demo import system_principal
+
+    with unit_of_work() as session:
+        user = accounts.get_user(session, email)
+        view = accounts.set_active(session, system_principal(), user.id, True)
+    console.print(f"User {view.email} activated.")
+
+
+@user_app.command("password")
+def user_password(
+    email: str,
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt="New password",
+            hide_input=True,
+            confirmation_prompt=True,
+            help="At least 10 characters (asked for, hidden, when not given).",
+        ),
+    ],
+) -> None:
+    """Set a user's password; every session of the account ends."""
+    from hromada.services import accounts
+    from hromada.services.demo import system_principal
+
+    with unit_of_work() as session:
+        user = accounts.get_user(session, email)
+        ended = accounts.change_password(session, system_principal(), password, user_id=user.id)
+    console.print(f"Password of {email} changed; {ended} session(s) ended.")
+
+
 @municipality_app.command("add")
 def municipality_add(
     code: Annotated[str, typer.Argument(help="KATOTTG code: UA followed by 17 digits.")],

@@ -27,10 +27,10 @@ def economy_analyze(
     top: Annotated[int, typer.Option("--top", min=1, max=25, help="Opportunities to list.")] = 10,
 ) -> None:
     """Analyse a municipality's economy against the national panel and store the run."""
-    from hromada.services.economy import analyze
+    from hromada.services.economy import run_analysis
 
     with workspace(municipality) as ws:
-        run = analyze(
+        run = run_analysis(
             ws.session,
             ws.settings,
             ws.principal,
@@ -41,34 +41,34 @@ def economy_analyze(
         )
         name = ws.municipality.name_en
     results = run.results
-    latest = results["indices"][-1]
+    latest = results.indices[-1]
     console.print(
-        f"[bold]{name}[/] ({run.municipality_code}), {results['base_year']}-{results['year']}, preset {run.preset}; "
+        f"[bold]{name}[/] ({run.municipality}), {results.base_year}-{results.year}, preset {run.preset}; "
         f"run {run.id}, data {run.data_hash[:12]}"
     )
     console.print(
-        f"Employment {latest['employment']:,.0f}; ECI {latest['eci']:+.2f}; diversity {latest['diversity']:.0f}; "
-        f"HHI {latest['hhi']:.3f} (= {latest['numbers_equivalent']:.1f} equal sectors); "
-        f"entropy {latest['entropy']:.2f} bits; Krugman {latest['krugman']:.2f}"
+        f"Employment {latest.employment:,.0f}; ECI {latest.eci:+.2f}; diversity {latest.diversity:.0f}; "
+        f"HHI {latest.hhi:.3f} (= {latest.numbers_equivalent:.1f} equal sectors); "
+        f"entropy {latest.entropy:.2f} bits; Krugman {latest.krugman:.2f}"
     )
     counts: dict[str, int] = {}
-    for row in results["quadrants"]:
-        counts[row["quadrant"]] = counts.get(row["quadrant"], 0) + 1
+    for quadrant in results.quadrants:
+        counts[quadrant.quadrant] = counts.get(quadrant.quadrant, 0) + 1
     console.print("Quadrants: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    stability = results["stability"]["frequency"]
+    stability = results.stability.frequency
     table = Table(
         "rank", "NACE", "density", "PCI", "COG", "stable", "why", title="Diversification opportunities"
     )
-    for row in results["opportunities"][:top]:
-        freq = stability.get(row["industry"])
+    for row in results.opportunities[:top]:
+        freq = stability.get(row.industry)
         table.add_row(
-            str(row["rank"]),
-            row["industry"],
-            f"{row['density']:.2f}",
-            f"{row['pci']:+.2f}" if row["pci"] is not None else "",
-            f"{row['cog']:+.2f}" if row["cog"] is not None else "",
+            str(row.rank),
+            row.industry,
+            f"{row.density:.2f}",
+            f"{row.pci:+.2f}" if row.pci is not None else "",
+            f"{row.cog:+.2f}" if row.cog is not None else "",
             "" if freq is None else f"{freq:.0%}",
-            row["why"],
+            row.why,
         )
     console.print(table)
 

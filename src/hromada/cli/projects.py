@@ -78,14 +78,13 @@ def projects_oc4ids(
     """Export the pipeline as an OC4IDS project package (JSON)."""
     import json
 
-    from hromada.services import projects
+    from hromada.services.projects import project_results
 
     with workspace(municipality) as ws:
-        package = projects.export_oc4ids(ws.session, ws.principal, ws.municipality)
-    output.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
-    console.print(
-        f"{len(package['projects'])} projects written to {output.name} (OC4IDS {package['version']})."
-    )
+        package = project_results.oc4ids_package(ws.session, ws.principal, ws.municipality)
+    document = package.model_dump(mode="json", by_alias=True)
+    output.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
+    console.print(f"{len(package.projects)} projects written to {output.name} (OC4IDS {package.version}).")
 
 
 # ---------------------------------------------------------------------------------------- ranking and plan
@@ -109,42 +108,39 @@ def projects_rank(
 ) -> None:
     """Gate and rank the pipeline under the published criteria; list the gate failures (nothing stored)."""
     from hromada.i18n import translator
-    from hromada.services import projects
-    from hromada.services.projects import project_exports
+    from hromada.services.projects import project_exports, project_results
 
     settings = load_settings()
     with user_errors():
         fmt = export_format(output)
     with workspace(municipality, settings) as ws:
-        ranking = projects.rank_projects(
+        ranking = project_results.ranking_view(
             ws.session, ws.principal, ws.municipality, method=method, draws=draws,
             gettext=translator(locale).gettext,
         )  # fmt: skip
-    cr = ranking["consistency_ratio"]
-    published = ", ".join(
-        "{} {:.2f} ({})".format(c["criterion"], c["weight"], c["direction"]) for c in ranking["criteria"]
-    )
+    cr = ranking.consistency_ratio
+    published = ", ".join(f"{c.criterion} {c.weight:.2f} ({c.direction})" for c in ranking.criteria)
     console.print(
-        f"Criteria: {published}; weights from {ranking['weights_from']}"
+        f"Criteria: {published}; weights from {ranking.weights_from}"
         + ("" if cr is None else f" (consistency ratio {cr:.3f})")
     )
-    stability = {row["key"]: row for row in ranking["stability"]}
+    stability = {row.key: row for row in ranking.stability}
     table = Table(
         "rank", "project", "title", "score", "TOPSIS", "WSM", "PROMETHEE II", "rank 5-95 %",
-        title=f"Ranking by {method} ({len(ranking['eligible'])} eligible projects)",
+        title=f"Ranking by {method} ({len(ranking.eligible)} eligible projects)",
     )  # fmt: skip
-    for row in ranking["ranking"]:
-        band = stability.get(row["key"])
+    for row in ranking.ranking:
+        band = stability.get(row.key)
         table.add_row(
-            str(row["rank"]), row["key"], row["title"], f"{row['score']:.3f}", str(row["topsis"]),
-            str(row["weighted_sum"]), str(row["promethee_ii"]),
-            "" if band is None else f"{band['rank_p5']}-{band['rank_p95']}",
+            str(row.rank), row.key, row.title, f"{row.score:.3f}", str(row.topsis),
+            str(row.weighted_sum), str(row.promethee_ii),
+            "" if band is None else f"{band.rank_p5}-{band.rank_p95}",
         )  # fmt: skip
     console.print(table)
-    if ranking["failures"]:
+    if ranking.failures:
         failures = Table("project", "gate", "reason", title="Not eligible")
-        for failure in ranking["failures"]:
-            failures.add_row(str(failure["project"]), str(failure["gate"]), str(failure["reason"]))
+        for failure in ranking.failures:
+            failures.add_row(failure.project, failure.gate, failure.reason)
         console.print(failures)
     else:
         console.print("Every active project passes the eligibility gates.")
@@ -178,69 +174,61 @@ def projects_portfolio(
     """Choose and fund the eligible projects from the sources within the borrowing rule; stored."""
     from hromada.i18n import translator
     from hromada.services import projects
-    from hromada.services.projects import portfolio_text, project_exports
+    from hromada.services.projects import project_exports, project_results
 
     settings = load_settings()
     with user_errors():
         fmt = export_format(output)
         plan_years = year_range(years) if years else None
     with workspace(municipality, settings) as ws:
-        run = projects.plan_portfolio(
+        row = projects.plan_portfolio(
             ws.session, ws.principal, ws.municipality, method=method, years=plan_years, time_limit=time_limit
         )
-        run_id, results = run.id, dict(run.results)
-    gettext = translator(locale).gettext
-    selected, gap_rows, explanation = portfolio_text.worded(results, gettext)
-    span = results["years"]
+        portfolio = project_results.portfolio_run(row, translator(locale).gettext)
+    results = portfolio.results
+    span = results.years or []
     console.print(
-        f"Portfolio run {run_id}: {portfolio_text.status_label(results['status'], gettext)}, {span[0]}-{span[-1]}, priorities by {results['ranking_method']} "
-        f"(weights from {results['weights_from']})."
+        f"Portfolio run {portfolio.id}: {results.status_label}, {span[0]}-{span[-1]}, priorities by {results.ranking_method} "
+        f"(weights from {results.weights_from})."
     )
-    fixed = {"project_id", "title", "priority", "cost", "own_share", "loan_share", "note"}
     table = Table(
         "project", "title", "cost, m UAH", "funding mix, m UAH", "own", "loan",
-        title=f"Funded: {len(selected)} projects",
+        title=f"Funded: {len(results.selected)} projects",
     )  # fmt: skip
-    for row in selected:
-        mix = ", ".join(
-            f"{k} {_money(float(v))}" for k, v in row.items() if k not in fixed and v and float(v) > 0.5
-        )
+    for funded in results.selected:
+        mix = ", ".join(f"{k} {_money(v)}" for k, v in funded.amounts().items() if v and v > 0.5)
         table.add_row(
-            str(row["project_id"]), str(row["title"]), _money(float(row["cost"])), mix,
-            f"{float(row['own_share']):.0%}", f"{float(row['loan_share']):.0%}",
+            funded.project_id, str(funded.title), _money(funded.cost), mix,
+            f"{float(funded.own_share or 0):.0%}", f"{float(funded.loan_share or 0):.0%}",
         )  # fmt: skip
     console.print(table)
-    if gap_rows:
+    if results.gap:
         gap = Table(
             "project", "title", "cost, m UAH", "reason",
-            title=f"Funding gap: {_money(float(results['funding_gap']))} m UAH",
+            title=f"Funding gap: {_money(float(results.funding_gap or 0))} m UAH",
         )  # fmt: skip
-        for row in gap_rows:
-            gap.add_row(
-                str(row["project_id"]), str(row["title"]), _money(float(row["cost"])), str(row["reason"])
-            )
+        for unfunded in results.gap:
+            gap.add_row(unfunded.project_id, str(unfunded.title), _money(unfunded.cost), unfunded.reason)
         console.print(gap)
     else:
         console.print("Funding gap: none; every eligible project is funded.")
-    check = results["debt_check"]
-    if not check.get("checked"):
+    check = results.debt_check
+    if check is None or not check.checked:
         console.print("Debt check: not checked (the finance plan sets no borrowing limit).")
     else:
-        verdict = "within the limits" if check["within"] else "[bold red]over a limit[/]"
+        verdict = "within the limits" if check.within else "[bold red]over a limit[/]"
         text = (
-            f"Debt check: {verdict}; worst year {check['worst_year']}, debt service {check['worst_share']:.1%} "
-            f"of revenue (limit {check['limit_share']:.0%})"
+            f"Debt check: {verdict}; worst year {check.worst_year}, debt service {check.worst_share:.1%} "
+            f"of revenue (limit {check.limit_share:.0%})"
         )
-        if "worst_debt_ratio" in check:
-            text += (
-                f"; debt up to {check['worst_debt_ratio']:.2f}x revenue (limit {check['max_debt_ratio']:g}x)"
-            )
+        if check.worst_debt_ratio is not None:
+            text += f"; debt up to {check.worst_debt_ratio:.2f}x revenue (limit {check.max_debt_ratio:g}x)"
         console.print(text + ".")
-    for line in explanation:
+    for line in results.explanation:
         console.print(f"- {line}")
     if output is not None and fmt is not None:
         with user_errors():
-            project_exports.write_tables(project_exports.portfolio_tables(results, gettext), output, fmt)
+            project_exports.write_tables(project_exports.portfolio_tables(portfolio), output, fmt)
         console.print(f"Written to {output}.", soft_wrap=True, highlight=False)
 
 
@@ -268,11 +256,11 @@ def projects_weights(
 
         pairs = read_judgements(judgements)
     with workspace(municipality, settings) as ws:
-        outcome = finance.set_ahp(ws.session, ws.principal, ws.municipality, pairs)
-        criteria = finance.criteria_of(finance.get_plan(ws.session, ws.principal, ws.municipality))
+        outcome = finance.weigh_criteria(ws.session, ws.principal, ws.municipality, pairs)
+        criteria = finance.plan_view(ws.session, ws.principal, ws.municipality).criteria
     table = Table("criterion", "weight", "direction", title="Published weights (from AHP)")
-    for name, (weight, direction) in criteria.items():
-        table.add_row(name, f"{weight:.3f}", direction)
+    for criterion in criteria:
+        table.add_row(criterion.criterion, f"{criterion.weight:.3f}", criterion.direction)
     console.print(table)
     console.print(f"Consistency ratio {outcome.consistency_ratio:.3f} (acceptable up to 0.10).")
 
@@ -307,37 +295,30 @@ def projects_plan(
 
         forecast: dict[str, Any] | None = read_revenue(revenue) if revenue is not None else None
     with workspace(municipality, settings) as ws:
-        stored = finance.get_plan(ws.session, ws.principal, ws.municipality)
+        stored = finance.plan_view(ws.session, ws.principal, ws.municipality)
         share, ratio = debt_service_share, max_debt_ratio
-        if stored is not None and not clear_limits:
+        if stored.stored and not clear_limits:
             share = stored.debt_service_share if share is None else share
             ratio = stored.max_debt_ratio if ratio is None else ratio
-        plan = finance.set_plan(
+        finance.set_plan(
             ws.session, ws.principal, ws.municipality, first_year=span[0], last_year=span[-1],
-            revenue=forecast if forecast is not None else (stored.revenue if stored is not None else None),
+            revenue=forecast if forecast is not None else (stored.revenue if stored.stored else None),
             debt_service_share=share, max_debt_ratio=ratio,
-            existing_service=stored.existing_service if stored is not None else None,
-            existing_debt=stored.existing_debt if stored is not None else None,
+            existing_service=stored.existing_service if stored.stored else None,
+            existing_debt=stored.existing_debt if stored.stored else None,
         )  # fmt: skip
-        summary = (
-            plan.first_year,
-            plan.last_year,
-            dict(plan.revenue),
-            plan.debt_service_share,
-            plan.max_debt_ratio,
-        )
-    first, last, money, share, ratio = summary
-    console.print(f"Finance plan {first}-{last}.")
+        plan = finance.plan_view(ws.session, ws.principal, ws.municipality)
+    console.print(f"Finance plan {plan.first_year}-{plan.last_year}.")
     table = Table("year", "revenue, m UAH", title="Revenue forecast")
-    for year in range(first, last + 1):
-        value = money.get(str(year))
+    for year in range(plan.first_year, plan.last_year + 1):
+        value = plan.revenue.get(str(year))
         table.add_row(str(year), "" if value is None else _money(float(value)))
     console.print(table)
     limits = []
-    if share is not None:
-        limits.append(f"debt service at most {share:.0%} of revenue")
-    if ratio is not None:
-        limits.append(f"debt at most {ratio:g}x revenue")
+    if plan.debt_service_share is not None:
+        limits.append(f"debt service at most {plan.debt_service_share:.0%} of revenue")
+    if plan.max_debt_ratio is not None:
+        limits.append(f"debt at most {plan.max_debt_ratio:g}x revenue")
     console.print("Borrowing rule: " + ("; ".join(limits) or "none (no debt check)") + ".")
 
 
@@ -371,17 +352,15 @@ def projects_gates(
     with workspace(municipality, settings) as ws:
         if rules is not None or reset:
             eligibility.set_gates(ws.session, ws.principal, ws.municipality, specs)
-        plan = finance.get_plan(ws.session, ws.principal, ws.municipality)
-        published = eligibility.gate_specs(plan)
-        source = "default" if plan is None or plan.gates is None else "municipality"
-    console.print(f"Eligibility gates ({source}):")
-    for spec in published:
-        value = spec["value"]
+        plan = finance.plan_view(ws.session, ws.principal, ws.municipality)
+    console.print(f"Eligibility gates ({plan.gates_from}):")
+    for gate in plan.gates:
+        value = gate.value
         if isinstance(value, list):
             shown = "; ".join(map(str, value))
         else:
             shown = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-        test = " ".join(part for part in (spec["column"], spec["op"], shown) if part)
-        console.print(f"- {spec['name']}: {eligibility.describe(spec)} [{test}]", markup=False)
-    if not published:
+        test = " ".join(part for part in (gate.column, gate.op, shown) if part)
+        console.print(f"- {gate.name}: {gate.description} [{test}]", markup=False)
+    if not plan.gates:
         console.print("No rule: every active project is ranked.")

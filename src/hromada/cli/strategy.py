@@ -16,22 +16,19 @@ def strategy_show(municipality: MunicipalityArgument) -> None:
     from hromada.services import strategy
 
     with workspace(municipality) as ws:
-        operator, target = ws.principal, ws.municipality
-        record = strategy.get_strategy(ws.session, operator, target)
-        console.print(f"[bold]Vision[/]: {record.vision if record else '(none)'}")
-        for item in strategy.swot_items(ws.session, operator, target):
-            if item.status != "rejected":
-                console.print(f"  {item.quadrant:<12} {item.text}")
-        for goal in strategy.goal_tree(ws.session, operator, target):
+        view = strategy.strategy_view(ws.session, ws.principal, ws.municipality)
+    console.print(f"[bold]Vision[/]: {view.vision or '(none)'}")
+    for item in view.swot:
+        if item.status != "rejected":
+            console.print(f"  {item.quadrant:<12} {item.text}")
+    for goal in view.goals:
+        console.print(f"[bold]{goal.key}[/] {goal.title} {' '.join(f'[yellow]({f})[/]' for f in goal.flags)}")
+        for objective in goal.objectives:
             console.print(
-                f"[bold]{goal.goal.key}[/] {goal.goal.title} {' '.join(f'[yellow]({f})[/]' for f in goal.flags)}"
+                f"  {objective.key} {objective.title} {' '.join(f'[yellow]({f})[/]' for f in objective.flags)}"
             )
-            for objective in goal.children:
-                console.print(
-                    f"  {objective.goal.key} {objective.goal.title} {' '.join(f'[yellow]({f})[/]' for f in objective.flags)}"
-                )
-                for kpi, flags in objective.kpis:
-                    console.print(f"    KPI {kpi.name}: {'SMART' if not flags else '; '.join(flags)}")
+            for kpi in objective.kpis:
+                console.print(f"    KPI {kpi.name}: {'SMART' if not kpi.flags else '; '.join(kpi.flags)}")
 
 
 @app.command("suggest")
@@ -41,12 +38,10 @@ def strategy_suggest(municipality: MunicipalityArgument, locale: LocaleOption = 
     from hromada.services import strategy
 
     with workspace(municipality) as ws:
-        suggestions = strategy.suggest_swot(
+        suggestions = strategy.swot_suggestions(
             ws.session, ws.principal, ws.municipality, locale=locale, gettext=translator(locale).gettext
         )
     table = Table("quadrant", "suggestion", "evidence", title="SWOT suggestions")
     for item in suggestions:
-        table.add_row(
-            item["quadrant"], item["text"], f"{item['evidence']['kind']} ({item['evidence']['reference']})"
-        )
+        table.add_row(item.quadrant, item.text, f"{item.evidence.kind} ({item.evidence.reference})")
     console.print(table)

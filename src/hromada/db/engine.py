@@ -22,14 +22,19 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, pool_size: int | None = None) -> Engine:
     """Create an engine for ``url``.
 
     For a SQLite file the parent directory is created and the database is switched to WAL journaling
-    (durable against a killed process, readers never block the writer).
+    (durable against a killed process, readers never block the writer). ``pool_size`` connections are kept
+    (SQLAlchemy's default of 5 plus 10 overflow when not given); a caller waits at most 30 s for one.
     """
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
+    if pool_size is not None and not (
+        parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+    ):
+        kwargs.update(pool_size=pool_size, max_overflow=0, pool_timeout=30)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):

@@ -48,11 +48,13 @@ __all__ = [
     "ResilienceAssessment",
     "ResilienceScore",
     "Role",
+    "SignInFailure",
     "Stakeholder",
     "StatisticSeries",
     "Strategy",
     "SwotItem",
     "User",
+    "UserSession",
 ]
 
 
@@ -180,6 +182,48 @@ class ApiToken(Base):
     revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(Base):
+    """A browser session on the server side: the signed cookie carries a random token, only its SHA-256 hash is
+    stored, and a request is signed in only while its record is live (not ended, not expired). Logging out,
+    changing the password or deactivating the account ends records, whatever cookies are still around."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, comment="SHA-256 of the cookie's token")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow, comment="updated at most once a minute")
+    expires_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(16), comment="logout, ended, password, deactivated")
+    user_agent: Mapped[str] = mapped_column(String(200), default="", comment="shortened User-Agent")
+    address: Mapped[str] = mapped_column(String(64), default="", comment="client address at sign-in")
+
+    user: Mapped[User] = relationship()
+
+
+class SignInFailure(Base):
+    """A failed password check, kept for the throttling window; the database is shared by every worker process,
+    so the limits hold across them. The account is stored as a hash of the normalised e-mail (unknown e-mails
+    are counted the same way, so a refusal says nothing about whether an account exists)."""
+
+    __tablename__ = "sign_in_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    account_key: Mapped[str] = mapped_column(String(64), comment="SHA-256 of the normalised e-mail")
+    address: Mapped[str] = mapped_column(String(64), comment="client address")
+    cleared: Mapped[bool] = mapped_column(
+        default=False, comment="the account signed in since: no longer counted for the account"
+    )
+
+    __table_args__ = (
+        Index("ix_sign_in_failure_account", "account_key", "at"),
+        Index("ix_sign_in_failure_address", "address", "at"),
+    )
 
 
 class AuditLog(Base):
@@ -712,3 +756,61 @@ class FinancePlan(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (CheckConstraint("last_year >= first_year", name="years_ordered"),)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Background jobs
+
+
+class JobState(enum.StrEnum):
+    """Where a background job stands: queued -> running -> done, failed or cancelled."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+
+
+class Job(Base):
+    """Long work (an import, a report) run in the background by a worker, with its progress and outcome.
+
+    The row is the only shared state: any worker process claims a queued job by switching it to ``running``
+    (see :mod:`hromada.services.jobs`), writes progress and a heartbeat while it runs, and stores the
+    result or the error. ``cancel_requested`` asks the running worker to stop; a job whose heartbeat is
+    stale (its worker died) is failed by the next claim.
+    """
+
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64), comment="registered job kind, e.g. statistics_import")
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    state: Mapped[JobState] = mapped_column(_enum(JobState, "job_state"), default=JobState.QUEUED)
+    progress: Mapped[float] = mapped_column(Float, default=0.0, comment="0 to 1")
+    message: Mapped[str] = mapped_column(String(200), default="", comment="stage key, optionally done/total")
+    parameters: Mapped[dict[str, Any]] = mapped_column(
+        default=dict, comment="what the job works on; keys starting with _ are not shown"
+    )
+    result: Mapped[dict[str, Any] | None] = mapped_column(comment="the outcome of a done job")
+    error: Mapped[dict[str, Any] | None] = mapped_column(
+        comment="code, message and, for a rejected file, total and issues"
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+    heartbeat_at: Mapped[dt.datetime | None]
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    worker: Mapped[str | None] = mapped_column(String(100), comment="id of the worker running it")
+
+    __table_args__ = (
+        Index("ix_job_state", "state", "id"),
+        CheckConstraint("progress >= 0 AND progress <= 1", name="progress_range"),
+    )

@@ -7,8 +7,8 @@ path outside the private temporary folder, and what is stored as an import's sou
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi import Request, UploadFile
@@ -19,16 +19,28 @@ from hromada.settings import Settings
 
 __all__ = ["saved_upload"]
 
+_CHUNK = 1 << 20
 
-@asynccontextmanager
-async def saved_upload(request: Request, file: UploadFile) -> AsyncIterator[Path]:
-    """Yield the upload saved under its own name in a private temporary folder; removed afterwards."""
+
+@contextmanager
+def saved_upload(request: Request, file: UploadFile) -> Iterator[Path]:
+    """Yield the upload saved under its safe label in a private temporary folder; removed afterwards.
+
+    For plain (``def``) routes, which FastAPI runs in its thread pool: the file is copied in chunks of 1 MiB
+    from the spooled upload, so neither the event loop nor memory holds it; a file over ``max_upload_bytes``
+    is refused (naming the limit) without being read further.
+    """
     settings: Settings = request.app.state.settings
-    content = await file.read(settings.max_upload_bytes + 1)
-    if len(content) > settings.max_upload_bytes:
-        raise ValidationError(f"files must be at most {settings.max_upload_bytes:,} bytes")
+    limit = settings.max_upload_bytes
     name = client_filename(file.filename, default="upload.csv")
+    file.file.seek(0)
     with tempfile.TemporaryDirectory(prefix="hromada-upload-") as folder:
         path = Path(folder) / name
-        path.write_bytes(content)
+        size = 0
+        with path.open("xb") as out:
+            while chunk := file.file.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise ValidationError(f"files must be at most {limit:,} bytes; {name} is larger")
+                out.write(chunk)
         yield path

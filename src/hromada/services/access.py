@@ -15,6 +15,17 @@ Rules
 - Releasing a restricted field is a decision of the municipality itself: only a member with the ``admin``
   role there (or the operator at the command line) may release or withdraw it; a network facilitator, who
   acts as admin elsewhere, may not.
+- Accounts: everyone signed in manages their own account: sees it, lists and revokes their own API tokens,
+  lists and ends their own browser sessions ("log out everywhere else"), and changes their own password by
+  giving the current one (checked within the sign-in limits). A facilitator (and the operator at the command
+  line) is the account manager: lists every account, deactivates and reactivates accounts, lists and revokes
+  anyone's API tokens and sets anyone's password. Deactivating ends the account's sessions and revokes its
+  tokens at once. Nobody deactivates their own account (the network must keep a facilitator).
+- A municipality admin sees the members of the municipalities they administer (status, last sign-in, live
+  sessions, their roles there only) but does not deactivate them: an account can belong to several
+  municipalities and deactivating it locks the person out of all of them; the admin asks a facilitator.
+  Others may not list accounts (``PermissionDeniedError``: the list of accounts is not a municipality's data).
+- Someone else's token or session is "not found" to a caller who may not manage that account.
 """
 
 from __future__ import annotations
@@ -35,9 +46,12 @@ __all__ = [
     "can_see_restricted",
     "load_principal",
     "require",
+    "require_account_manager",
     "require_facilitator",
+    "require_member_viewer",
     "require_own_admin",
     "require_restricted",
+    "require_self_or_account_manager",
 ]
 
 Action = Literal["read", "write", "admin"]
@@ -111,6 +125,35 @@ def require_facilitator(principal: Principal) -> None:
     """Raise unless the caller is a network facilitator."""
     if not principal.is_facilitator:
         raise PermissionDeniedError("Only a network facilitator may do this.")
+
+
+def require_account_manager(principal: Principal) -> None:
+    """Raise unless the caller manages accounts network-wide (a facilitator, or the command-line operator)."""
+    if not principal.is_facilitator:
+        raise PermissionDeniedError("Only a network facilitator may manage user accounts.")
+
+
+def require_self_or_account_manager(principal: Principal, user_id: int) -> None:
+    """Raise unless the account ``user_id`` is the caller's own or the caller manages accounts.
+
+    Another person's account is reported as not found, so that account ids disclose nothing.
+    """
+    if principal.user_id == user_id or principal.is_facilitator:
+        return
+    raise NotFoundError("No such account among yours.")
+
+
+def require_member_viewer(principal: Principal) -> frozenset[int] | None:
+    """The municipalities whose members the caller may list: None for an account manager (every account),
+    else the municipalities they administer; raise when there are none."""
+    if principal.is_facilitator:
+        return None
+    administered = frozenset(mid for mid, role in principal.roles.items() if role == Role.ADMIN)
+    if not administered:
+        raise PermissionDeniedError(
+            "Only a network facilitator or a municipality admin may list user accounts."
+        )
+    return administered
 
 
 def can_see_restricted(principal: Principal, municipality_id: int) -> bool:

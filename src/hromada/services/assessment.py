@@ -12,10 +12,11 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from collections.abc import Mapping
+import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import pandas as pd
 from pydantic import Field
@@ -38,11 +39,12 @@ from hromada.io.tables import read_table
 from hromada.services import audit
 from hromada.services._json import ServiceModel, json_safe
 from hromada.services.access import Principal, require, require_facilitator
+from hromada.services.files import client_filename
 from hromada.settings import Settings
 
 __all__ = [
     "LEDGER_COLUMNS",
-    "AssessmentView",
+    "DimensionChange",
     "EmptyLedgerRollup",
     "FrameworkInfo",
     "Ledger",
@@ -52,17 +54,12 @@ __all__ = [
     "SelfAssessment",
     "add_framework",
     "add_self_assessment",
-    "assessment_history",
+    "changes_since_previous",
     "framework_catalogue",
     "frameworks",
     "frameworks_by_id",
-    "get_assessment",
     "get_ledger",
-    "import_ledger",
     "import_ledger_entries",
-    "ledger_frame",
-    "ledger_rollup",
-    "rates_frame",
     "save_assessment",
     "save_ledger",
     "self_assessments",
@@ -95,7 +92,7 @@ _clean = json_safe
 # Ledger
 
 
-def ledger_frame(session: Session, principal: Principal, municipality: Municipality) -> pd.DataFrame:
+def _ledger_frame(session: Session, principal: Principal, municipality: Municipality) -> pd.DataFrame:
     """The ledger entries of the workspace (readers and up); ``asset_id`` is the asset's key."""
     require(principal, "read", municipality.id)
     rows = session.execute(
@@ -111,7 +108,7 @@ def ledger_frame(session: Session, principal: Principal, municipality: Municipal
     return pd.DataFrame(records, columns=["id", *LEDGER_COLUMNS])
 
 
-def rates_frame(session: Session, principal: Principal, municipality: Municipality) -> pd.DataFrame:
+def _rates_frame(session: Session, principal: Principal, municipality: Municipality) -> pd.DataFrame:
     """The exchange rates the workspace stated (currency, date, rate, source)."""
     require(principal, "read", municipality.id)
     rows = session.execute(
@@ -185,10 +182,10 @@ def save_ledger(
     return len(entries)
 
 
-def import_ledger(
+def _import_ledger(
     session: Session, principal: Principal, municipality: Municipality, path: Path, *, dry_run: bool = False
 ) -> int:
-    """Import ledger entries from CSV/XLSX/Parquet (editors and admins): every problem listed, all or nothing."""
+    """Import ledger entries from CSV/XLSX/Parquet (see :func:`import_ledger_entries`); the rows written."""
     require(principal, "write", municipality.id)
     raw = read_table(
         path,
@@ -232,12 +229,10 @@ def import_ledger(
     return written
 
 
-def ledger_rollup(session: Session, principal: Principal, municipality: Municipality) -> dict[str, Any]:
+def _ledger_rollup(entries: pd.DataFrame, rates: pd.DataFrame) -> dict[str, Any]:
     """Totals by sector, group and kind in UAH at the stated rates, needs by term; JSON-ready."""
-    entries = ledger_frame(session, principal, municipality)
     if entries.empty:
         return {"empty": True}
-    rates = rates_frame(session, principal, municipality)
     result = rollup(entries.drop(columns=["id"]), rates if not rates.empty else None, target="UAH")
     summary = {k: v for k, v in result.as_dict().items() if k != "entries"}
     summary["needs_by_term"] = [t for t in summary.get("needs_by_term", []) if t.get("amount")]
@@ -320,12 +315,10 @@ class Ledger(ServiceModel):
 
 def get_ledger(session: Session, principal: Principal, municipality: Municipality) -> Ledger:
     """The ledger entries and their roll-up in UAH at the stated rates (readers and up)."""
-    entries = ledger_frame(session, principal, municipality)
+    entries = _ledger_frame(session, principal, municipality)
+    rates = _rates_frame(session, principal, municipality)
     return Ledger.model_validate(
-        {
-            "entries": entries.to_dict(orient="records"),
-            "rollup": ledger_rollup(session, principal, municipality),
-        }
+        {"entries": entries.to_dict(orient="records"), "rollup": _ledger_rollup(entries, rates)}
     )
 
 
@@ -339,8 +332,8 @@ class LedgerImportSummary(ServiceModel):
 def import_ledger_entries(
     session: Session, principal: Principal, municipality: Municipality, path: Path, *, dry_run: bool = False
 ) -> LedgerImportSummary:
-    """Like :func:`import_ledger`, with a typed summary."""
-    rows = import_ledger(session, principal, municipality, path, dry_run=dry_run)
+    """Import ledger entries from CSV/XLSX/Parquet (editors and admins): every problem listed, all or nothing."""
+    rows = _import_ledger(session, principal, municipality, path, dry_run=dry_run)
     return LedgerImportSummary(rows=rows, dry_run=dry_run)
 
 
@@ -455,8 +448,8 @@ def add_framework(settings: Settings, principal: Principal, path: Path) -> Frame
 
 
 @dataclass(frozen=True, slots=True)
-class AssessmentView:
-    """An assessment with its scores, evidence and result."""
+class _AssessmentView:
+    """An assessment with its scores, evidence and result (what :class:`SelfAssessment` is built from)."""
 
     id: int
     framework: Framework
@@ -491,6 +484,11 @@ class SelfAssessment(ServiceModel):
         description="Per indicator id: the score given, on the framework's scale"
     )
     evidence: dict[str, str] = Field(description="Per indicator id: the evidence in words")
+    evidence_files: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per indicator id: the stored name of its evidence file (readers of the workspace may "
+        "download it from the resilience page)",
+    )
     overall: float | None = Field(
         description="Weighted mean of the dimension scores (0-100); null when nothing is scored"
     )
@@ -499,7 +497,7 @@ class SelfAssessment(ServiceModel):
     gaps: list[str] = Field(description="Indicators unscored or scored low, most important first")
 
     @classmethod
-    def of(cls, view: AssessmentView) -> SelfAssessment:
+    def of(cls, view: _AssessmentView) -> SelfAssessment:
         result = view.result
         return cls.model_validate(
             {
@@ -510,6 +508,7 @@ class SelfAssessment(ServiceModel):
                 "assessor": view.assessor,
                 "scores": view.scores,
                 "evidence": view.evidence,
+                "evidence_files": view.evidence_files,
                 "overall": result.overall,
                 "coverage": result.coverage,
                 "by_dimension": result.by_dimension.reset_index().to_dict(orient="records"),
@@ -518,10 +517,10 @@ class SelfAssessment(ServiceModel):
         )
 
 
-def _view(row: ResilienceAssessment, settings: Settings | None = None) -> AssessmentView:
+def _view(row: ResilienceAssessment, settings: Settings | None = None) -> _AssessmentView:
     framework = _framework(row.framework, settings)
     scores = {s.indicator_id: s.score for s in row.scores}
-    return AssessmentView(
+    return _AssessmentView(
         id=row.id,
         framework=framework,
         assessed_on=row.assessed_on,
@@ -533,38 +532,6 @@ def _view(row: ResilienceAssessment, settings: Settings | None = None) -> Assess
     )
 
 
-def assessment_history(
-    session: Session,
-    principal: Principal,
-    municipality: Municipality,
-    framework: str | None = None,
-    *,
-    settings: Settings | None = None,
-) -> list[AssessmentView]:
-    """All assessments of the municipality (oldest first), optionally of one framework."""
-    require(principal, "read", municipality.id)
-    query = select(ResilienceAssessment).where(ResilienceAssessment.municipality_id == municipality.id)
-    if framework is not None:
-        query = query.where(ResilienceAssessment.framework == framework)
-    rows = session.scalars(query.order_by(ResilienceAssessment.assessed_on, ResilienceAssessment.id)).all()
-    return [_view(row, settings) for row in rows]
-
-
-def get_assessment(
-    session: Session,
-    principal: Principal,
-    municipality: Municipality,
-    assessment_id: int,
-    *,
-    settings: Settings | None = None,
-) -> AssessmentView:
-    require(principal, "read", municipality.id)
-    row = session.get(ResilienceAssessment, assessment_id)
-    if row is None or row.municipality_id != municipality.id:
-        raise NotFoundError("No such assessment in this municipality.")
-    return _view(row, settings)
-
-
 def self_assessments(
     session: Session,
     principal: Principal,
@@ -573,20 +540,47 @@ def self_assessments(
     *,
     settings: Settings | None = None,
 ) -> list[SelfAssessment]:
-    """Like :func:`assessment_history`, typed."""
-    history = assessment_history(session, principal, municipality, framework, settings=settings)
-    return [SelfAssessment.of(view) for view in history]
+    """All assessments of the municipality (oldest first), optionally of one framework."""
+    require(principal, "read", municipality.id)
+    query = select(ResilienceAssessment).where(ResilienceAssessment.municipality_id == municipality.id)
+    if framework is not None:
+        query = query.where(ResilienceAssessment.framework == framework)
+    rows = session.scalars(query.order_by(ResilienceAssessment.assessed_on, ResilienceAssessment.id)).all()
+    return [SelfAssessment.of(_view(row, settings)) for row in rows]
 
 
-def comparison(history: list[AssessmentView]) -> pd.DataFrame | None:
-    """Per dimension: the previous and the latest assessment of the same framework, and the change."""
+class DimensionChange(ServiceModel):
+    """A dimension's score in the previous and in the latest assessment of the same framework."""
+
+    dimension: str = Field(description="Dimension id")
+    previous: float | None = Field(description="Score of the previous assessment (0-100); null: unscored")
+    current: float | None = Field(description="Score of the latest assessment (0-100); null: unscored")
+    change: float | None = Field(description="current - previous; null where either is unscored")
+
+
+def changes_since_previous(
+    history: Sequence[SelfAssessment], *, settings: Settings | None = None
+) -> list[DimensionChange] | None:
+    """Per dimension (in the framework's order): the previous and the latest of ``history`` (oldest first,
+    as :func:`self_assessments` gives it) and the change; None unless both answer the same framework."""
     if len(history) < 2:
         return None
     previous, current = history[-2], history[-1]
-    if previous.framework.id != current.framework.id:
+    if previous.framework != current.framework:
         return None
-    table = compare(current.framework, previous.scores, current.scores)
-    return table[table["level"] == "dimension"].set_index("id")
+    table = compare(_framework(current.framework, settings), previous.scores, current.scores)
+    dimensions = table[table["level"] == "dimension"]
+    return [
+        DimensionChange.model_validate(
+            {
+                "dimension": row["id"],
+                "previous": row["previous"],
+                "current": row["current"],
+                "change": row["change"],
+            }
+        )
+        for row in dimensions.to_dict(orient="records")
+    ]
 
 
 def save_assessment(
@@ -601,7 +595,7 @@ def save_assessment(
     scores: Mapping[str, float | None],
     evidence: Mapping[str, str] | None = None,
     files: Mapping[str, tuple[str, bytes]] | None = None,
-) -> AssessmentView:
+) -> SelfAssessment:
     """Record a new assessment (editors and admins): scores within the framework's scale, evidence text and
     files (stored under the data directory by content hash)."""
     require(principal, "write", municipality.id)
@@ -617,19 +611,23 @@ def save_assessment(
     session.add(row)
     evidence = evidence or {}
     files = files or {}
+    unknown = sorted(set(files) - set(spec.indicator_ids))
+    if unknown:
+        raise ValidationError(f"evidence files name unknown indicators: {', '.join(unknown)}")
+    # Every file is checked before any is stored, so a rejected submission leaves nothing behind.
+    for filename, content in files.values():
+        if len(content) > _EVIDENCE_MAX:
+            raise ValidationError(
+                f"evidence files must be at most 20 MB; {client_filename(filename)} is larger"
+            )
     for indicator in spec.indicator_ids:
         if indicator not in scores and indicator not in evidence and indicator not in files:
             continue
         stored_name = digest = None
         if indicator in files:
             filename, content = files[indicator]
-            if len(content) > _EVIDENCE_MAX:
-                raise ValidationError(f"evidence files must be at most 20 MB; {filename} is larger")
-            digest = hashlib.sha256(content).hexdigest()
-            stored_name = f"{digest[:16]}-{_SAFE_NAME.sub('_', Path(filename).name)[:80]}"
-            folder = settings.data_dir / "evidence" / str(municipality.id)
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / stored_name).write_bytes(content)
+            digest = _store_evidence(settings, municipality, content)
+            stored_name = f"{digest[:16]}-{_SAFE_NAME.sub('_', client_filename(filename))[:80]}"
         row.scores.append(
             ResilienceScore(
                 indicator_id=indicator, score=scores.get(indicator), evidence=(evidence.get(indicator) or "").strip(),
@@ -646,7 +644,7 @@ def save_assessment(
         municipality_id=municipality.id,
         details={"framework": spec.id},
     )
-    return _view(row, settings)
+    return SelfAssessment.of(_view(row, settings))
 
 
 def add_self_assessment(
@@ -660,26 +658,90 @@ def add_self_assessment(
     assessor: str,
     scores: Mapping[str, float | None],
     evidence: Mapping[str, str] | None = None,
+    files: Mapping[str, tuple[str, bytes]] | None = None,
 ) -> SelfAssessment:
-    """Like :func:`save_assessment` (without evidence files), typed."""
-    view = save_assessment(
+    """Record a new self-assessment (editors and admins); see :func:`save_assessment`."""
+    return save_assessment(
         session, settings, principal, municipality, framework=framework, assessed_on=assessed_on,
-        assessor=assessor, scores=scores, evidence=evidence,
+        assessor=assessor, scores=scores, evidence=evidence, files=files,
     )  # fmt: skip
-    return SelfAssessment.of(view)
+
+
+def _evidence_folder(settings: Settings, municipality: Municipality) -> Path:
+    return settings.data_dir / "evidence" / str(municipality.id)
+
+
+def _store_evidence(settings: Settings, municipality: Municipality, content: bytes) -> str:
+    """Store an evidence file under its SHA-256 (no client name, no extension) and return the hash.
+
+    Written to a temporary name and renamed, so a reader never sees half a file; the same content is stored once.
+    """
+    digest = hashlib.sha256(content).hexdigest()
+    folder = _evidence_folder(settings, municipality)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / digest
+    if not target.is_file():
+        partial = folder / f".{digest}.{secrets.token_hex(4)}.part"
+        partial.write_bytes(content)
+        partial.replace(target)
+    return digest
+
+
+#: Evidence is always downloaded (never shown in the app's origin); these types are kept, anything else is
+#: sent as application/octet-stream. Active types (HTML, SVG, JavaScript, XML) are never among them.
+_EVIDENCE_TYPES: Final = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".txt": "text/plain; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """An evidence file to send: where it lies, the name to save it under and a safe media type."""
+
+    path: Path
+    filename: str
+    media_type: str
 
 
 def evidence_path(
-    settings: Settings, principal: Principal, municipality: Municipality, stored_name: str
-) -> Path:
-    """The file of an evidence item (readers of the workspace only)."""
+    session: Session, settings: Settings, principal: Principal, municipality: Municipality, stored_name: str
+) -> EvidenceFile:
+    """The evidence file an assessment of the municipality refers to (readers of the workspace only).
+
+    Only files named by a recorded score are served (a file left by a rejected submission is not); the media
+    type comes from a short list of passive types, anything else is ``application/octet-stream``.
+    """
     require(principal, "read", municipality.id)
-    if _SAFE_NAME.search(stored_name) or "/" in stored_name:
+    digest = session.scalar(
+        select(ResilienceScore.evidence_sha256)
+        .join(ResilienceAssessment)
+        .where(
+            ResilienceAssessment.municipality_id == municipality.id,
+            ResilienceScore.evidence_file == stored_name,
+        )
+        .limit(1)
+    )
+    if digest is None:
         raise NotFoundError("No such evidence file.")
-    path = settings.data_dir / "evidence" / str(municipality.id) / stored_name
-    if not path.is_file():
+    folder = _evidence_folder(settings, municipality)
+    candidates = [folder / digest]
+    if not _SAFE_NAME.search(stored_name) and "/" not in stored_name:
+        candidates.append(folder / stored_name)  # stored before files were kept under their hash
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None:
         raise NotFoundError("No such evidence file.")
-    return path
+    label = stored_name.split("-", 1)[-1]
+    media_type = _EVIDENCE_TYPES.get(Path(label).suffix.lower(), "application/octet-stream")
+    return EvidenceFile(path=path, filename=label, media_type=media_type)
 
 
 def delete_ledger(session: Session, principal: Principal, municipality: Municipality) -> int:

@@ -42,4 +42,6 @@ class Database:
 
 def open_database(settings: Settings) -> Database:
     """Connect to the database the settings name (a SQLite file under the data directory by default)."""
-    return Database(make_engine(settings.resolved_database_url, echo=settings.sql_echo))
+    return Database(
+        make_engine(settings.resolved_database_url, echo=settings.sql_echo, pool_size=settings.db_pool_size)
+    )

@@ -51,14 +51,11 @@ __all__ = [
     "EconomyParameters",
     "EconomyPreset",
     "EconomyResults",
-    "EconomyRun",
     "analysis_panel",
-    "analyze",
     "complexity_file",
     "get_analysis",
-    "latest_run",
+    "latest_analysis",
     "list_presets",
-    "preset_catalogue",
     "run_analysis",
 ]
 
@@ -73,47 +70,8 @@ _BOOTSTRAP_SEED = 20220224
 NOT_SUGGESTED = frozenset({"O", "T", "U"})
 
 
-@dataclass(frozen=True, slots=True)
-class EconomyRun:
-    """A stored economy analysis as shown to users."""
-
-    id: int
-    municipality_code: str
-    created_at: str
-    preset: str
-    data_hash: str
-    version: str
-    parameters: dict[str, Any]
-    results: dict[str, Any]
-
-    @classmethod
-    def from_row(cls, row: AnalysisRun, code: str) -> EconomyRun:
-        return cls(
-            id=row.id,
-            municipality_code=code,
-            created_at=row.created_at.isoformat(),
-            preset=row.preset,
-            data_hash=row.data_hash,
-            version=row.version,
-            parameters=dict(row.parameters),
-            results=dict(row.results),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "municipality": self.municipality_code,
-            "created_at": self.created_at,
-            "preset": self.preset,
-            "data_hash": self.data_hash,
-            "version": self.version,
-            "parameters": self.parameters,
-            "results": self.results,
-        }
-
-
 # --------------------------------------------------------------------------------------------------------
-# Typed results (the REST API's response models; pages and the CLI still read EconomyRun's dictionaries)
+# Typed results (what the REST API, the page and the CLI read)
 
 
 class PresetConventions(OpenModel):
@@ -140,11 +98,6 @@ def list_presets() -> list[EconomyPreset]:
     return [
         EconomyPreset(**preset.to_dict(), presence_rule=preset.presence_rule) for preset in PRESETS.values()
     ]
-
-
-def preset_catalogue() -> list[dict[str, Any]]:
-    """The named complexity conventions as dictionaries (see :func:`list_presets`)."""
-    return [preset.model_dump() for preset in list_presets()]
 
 
 class ComplexitySettings(OpenModel):
@@ -332,8 +285,20 @@ class EconomyAnalysis(ServiceModel):
     results: EconomyResults
 
     @classmethod
-    def from_run(cls, run: EconomyRun) -> EconomyAnalysis:
-        return cls.model_validate(run.to_dict())
+    def of(cls, row: AnalysisRun, code: str) -> EconomyAnalysis:
+        """A stored run (:class:`~hromada.db.models.AnalysisRun`) of the municipality ``code``."""
+        return cls.model_validate(
+            {
+                "id": row.id,
+                "municipality": code,
+                "created_at": row.created_at.isoformat(),
+                "preset": row.preset,
+                "data_hash": row.data_hash,
+                "version": row.version,
+                "parameters": row.parameters,
+                "results": row.results,
+            }
+        )
 
 
 _clean = json_safe
@@ -515,7 +480,7 @@ def _compute(
     return _clean(results), _clean(parameters), panel.data_hash
 
 
-def analyze(
+def run_analysis(
     session: Session,
     settings: Settings,
     principal: Principal,
@@ -524,7 +489,7 @@ def analyze(
     preset: str = "ecomplexity",
     year: int | None = None,
     base_year: int | None = None,
-) -> EconomyRun:
+) -> EconomyAnalysis:
     """Analyse the municipality's economy against the national panel and store the run (editors and admins)."""
     require(principal, "write", municipality.id)
     if preset not in PRESETS:
@@ -539,42 +504,24 @@ def analyze(
         data_hash=data_hash,
     )  # fmt: skip
     logger.info("economy analysis %s for %s (%s)", row.id, municipality.code, preset)
-    return EconomyRun.from_row(row, municipality.code)
+    return EconomyAnalysis.of(row, municipality.code)
 
 
-def latest_run(session: Session, principal: Principal, municipality: Municipality) -> EconomyRun | None:
+def latest_analysis(
+    session: Session, principal: Principal, municipality: Municipality
+) -> EconomyAnalysis | None:
     """The most recent stored economy analysis of the municipality, if any (viewers and up)."""
     require(principal, "read", municipality.id)
     row = runs.latest(session, municipality, DOMAIN)
-    return None if row is None else EconomyRun.from_row(row, municipality.code)
-
-
-def get_run(session: Session, principal: Principal, municipality: Municipality) -> EconomyRun:
-    """Like :func:`latest_run`, but a missing run is a :class:`NotFoundError` with a hint."""
-    run = latest_run(session, principal, municipality)
-    if run is None:
-        raise NotFoundError("This municipality has no economy analysis yet; run one first.")
-    return run
+    return None if row is None else EconomyAnalysis.of(row, municipality.code)
 
 
 def get_analysis(session: Session, principal: Principal, municipality: Municipality) -> EconomyAnalysis:
-    """The latest stored economy analysis, typed (see :func:`get_run`)."""
-    return EconomyAnalysis.from_run(get_run(session, principal, municipality))
-
-
-def run_analysis(
-    session: Session,
-    settings: Settings,
-    principal: Principal,
-    municipality: Municipality,
-    *,
-    preset: str = "ecomplexity",
-    year: int | None = None,
-    base_year: int | None = None,
-) -> EconomyAnalysis:
-    """Like :func:`analyze`, the stored run typed."""
-    run = analyze(session, settings, principal, municipality, preset=preset, year=year, base_year=base_year)
-    return EconomyAnalysis.from_run(run)
+    """Like :func:`latest_analysis`, but a missing run is a :class:`NotFoundError` with a hint."""
+    analysis = latest_analysis(session, principal, municipality)
+    if analysis is None:
+        raise NotFoundError("This municipality has no economy analysis yet; run one first.")
+    return analysis
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ ledger points to, are the default failures of "what if" and the repairs of the r
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Iterable, Sequence
@@ -28,7 +29,7 @@ from hromada.db.models import AnalysisRun, Asset, Dependency, LedgerEntry, Munic
 from hromada.errors import NotFoundError, ValidationError
 from hromada.io.tables import read_table
 from hromada.services import audit, runs
-from hromada.services._json import OpenModel, ServiceModel, json_safe
+from hromada.services._json import OpenModel, ServiceModel
 from hromada.services.access import Principal, can_see_restricted, require, require_own_admin
 
 __all__ = [
@@ -39,23 +40,17 @@ __all__ = [
     "DependencyRow",
     "NetworkSummary",
     "RestorationRun",
-    "asset_rows",
     "build_network",
     "cascade_scenario",
     "damaged_keys",
-    "dependency_rows",
     "import_network",
     "latest_analysis",
-    "latest_run",
     "list_assets",
     "list_dependencies",
     "plan_restoration",
     "rank_criticality",
     "release_field",
-    "run_criticality",
-    "run_restoration",
     "save_network",
-    "what_if",
 ]
 
 logger = logging.getLogger(__name__)
@@ -85,32 +80,15 @@ class NetworkSummary:
     dependencies: int
     new_assets: int
     dry_run: bool = False
-
-
-_clean = json_safe
+    #: Stored dependencies the file does not have ("supplier → consumer (kind)"): deleted by the import,
+    #: which then needs ``replace=True``; a dry run lists them.
+    removed_dependencies: tuple[str, ...] = ()
 
 
 def _assets(session: Session, municipality: Municipality) -> list[Asset]:
     return list(
         session.scalars(select(Asset).where(Asset.municipality_id == municipality.id).order_by(Asset.key))
     )
-
-
-def asset_rows(session: Session, principal: Principal, municipality: Municipality) -> list[dict[str, Any]]:
-    """The assets as the caller may see them: restricted fields are None unless allowed or released."""
-    require(principal, "read", municipality.id)
-    inside = can_see_restricted(principal, municipality.id)
-    rows = []
-    for asset in _assets(session, municipality):
-        row: dict[str, Any] = {"asset_id": asset.key, **{c: getattr(asset, c) for c in ASSET_COLUMNS[1:]}}
-        for field in RESTRICTED_FIELDS:
-            row[field] = getattr(asset, field) if inside or field in (asset.released or []) else None
-        row["released"] = list(asset.released or [])
-        row["restricted_hidden"] = not inside and any(
-            f not in (asset.released or []) for f in RESTRICTED_FIELDS
-        )
-        rows.append(row)
-    return rows
 
 
 class AssetRow(ServiceModel):
@@ -137,8 +115,20 @@ class AssetRow(ServiceModel):
 
 
 def list_assets(session: Session, principal: Principal, municipality: Municipality) -> list[AssetRow]:
-    """The assets as the caller may see them (see :func:`asset_rows`), typed."""
-    return [AssetRow.model_validate(row) for row in asset_rows(session, principal, municipality)]
+    """The assets as the caller may see them: restricted fields are None unless allowed or released."""
+    require(principal, "read", municipality.id)
+    inside = can_see_restricted(principal, municipality.id)
+    rows = []
+    for asset in _assets(session, municipality):
+        row: dict[str, Any] = {"asset_id": asset.key, **{c: getattr(asset, c) for c in ASSET_COLUMNS[1:]}}
+        for field in RESTRICTED_FIELDS:
+            row[field] = getattr(asset, field) if inside or field in (asset.released or []) else None
+        row["released"] = list(asset.released or [])
+        row["restricted_hidden"] = not inside and any(
+            f not in (asset.released or []) for f in RESTRICTED_FIELDS
+        )
+        rows.append(AssetRow.model_validate(row))
+    return rows
 
 
 def _tables(session: Session, municipality: Municipality) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -176,15 +166,6 @@ def _tables(session: Session, municipality: Municipality) -> tuple[pd.DataFrame,
     return frame, dependencies
 
 
-def dependency_rows(
-    session: Session, principal: Principal, municipality: Municipality
-) -> list[dict[str, Any]]:
-    """The dependencies (supplier, consumer, kind, group, required) by asset key (readers and up)."""
-    require(principal, "read", municipality.id)
-    _, dependencies = _tables(session, municipality)
-    return [{str(k): v for k, v in _clean(r).items()} for r in dependencies.to_dict(orient="records")]
-
-
 class DependencyRow(ServiceModel):
     """The consumer needs the supplier (with the other suppliers of its redundancy group)."""
 
@@ -198,8 +179,10 @@ class DependencyRow(ServiceModel):
 def list_dependencies(
     session: Session, principal: Principal, municipality: Municipality
 ) -> list[DependencyRow]:
-    """The dependencies (see :func:`dependency_rows`), typed."""
-    return [DependencyRow.model_validate(row) for row in dependency_rows(session, principal, municipality)]
+    """The dependencies (supplier, consumer, kind, group, required) by asset key (readers and up)."""
+    require(principal, "read", municipality.id)
+    _, dependencies = _tables(session, municipality)
+    return [DependencyRow.model_validate(row) for row in dependencies.to_dict(orient="records")]
 
 
 def build_network(session: Session, principal: Principal, municipality: Municipality) -> Network:
@@ -281,10 +264,13 @@ def import_network(
     dependencies_file: Path,
     *,
     dry_run: bool = False,
+    replace: bool = False,
 ) -> NetworkSummary:
     """Import assets and dependencies from CSV/XLSX/Parquet files (editors and admins); all or nothing.
 
     The whole network (the stored assets not in the file included) is validated before anything is written.
+    The dependencies file replaces the stored dependencies: when that deletes any (a file with fewer rows, or
+    only its header), the import is refused unless ``replace`` is given; a dry run lists what would go.
     """
     require(principal, "write", municipality.id)
     assets = read_table(
@@ -308,14 +294,57 @@ def import_network(
         )
     except ValidationError as error:
         raise ValidationError(f"{assets_file.name} / {dependencies_file.name}: {error.message}") from None
+    removed = _removed_dependencies(session, municipality, dependencies)
     if dry_run:
-        return NetworkSummary(assets=len(assets), dependencies=len(dependencies), new_assets=0, dry_run=True)
-    summary = save_network(session, municipality, assets, dependencies)
+        return NetworkSummary(
+            assets=len(assets),
+            dependencies=len(dependencies),
+            new_assets=int((~assets["asset_id"].isin(stored["asset_id"])).sum()),
+            dry_run=True,
+            removed_dependencies=removed,
+        )
+    if removed and not replace:
+        raise ValidationError(
+            f"{dependencies_file.name}: importing it would delete {len(removed):,} of the stored dependencies "
+            f"(for example {removed[0]}); check with a dry run, then import again with replace to confirm"
+        )
+    summary = dataclasses.replace(
+        save_network(session, municipality, assets, dependencies), removed_dependencies=removed
+    )
     audit.record(
         session, principal, "import", "infrastructure", municipality_id=municipality.id,
         details={"assets": summary.assets, "dependencies": summary.dependencies, "files": [assets_file.name, dependencies_file.name]},
     )  # fmt: skip
     return summary
+
+
+def _removed_dependencies(
+    session: Session, municipality: Municipality, dependencies: pd.DataFrame
+) -> tuple[str, ...]:
+    """The stored dependencies (supplier, consumer, kind) that ``dependencies`` does not have, as labels."""
+    _, stored = _tables(session, municipality)
+    if stored.empty:
+        return ()
+    kinds = (
+        dependencies["kind"].fillna("").replace("", "power")
+        if "kind" in dependencies
+        else pd.Series("power", index=dependencies.index)
+    )
+    kept = set(
+        zip(
+            dependencies["supplier"].astype(str),
+            dependencies["consumer"].astype(str),
+            kinds.astype(str),
+            strict=True,
+        )
+    )
+    return tuple(
+        f"{supplier} → {consumer} ({kind})"
+        for supplier, consumer, kind in zip(
+            stored["supplier"], stored["consumer"], stored["kind"], strict=True
+        )
+        if (str(supplier), str(consumer), str(kind)) not in kept
+    )
 
 
 def damaged_keys(session: Session, principal: Principal, municipality: Municipality) -> list[str]:
@@ -336,43 +365,6 @@ def damaged_keys(session: Session, principal: Principal, municipality: Municipal
         )
     )
     return sorted(by_status | by_ledger)
-
-
-def what_if(
-    session: Session,
-    principal: Principal,
-    municipality: Municipality,
-    failed: Sequence[str] | None = None,
-    *,
-    horizon_hours: float = 72.0,
-) -> dict[str, Any]:
-    """The cascade of ``failed`` (default: the damaged assets) over the horizon, JSON-ready."""
-    network = build_network(session, principal, municipality)
-    failed = list(failed) if failed else damaged_keys(session, principal, municipality)
-    unknown = sorted(set(failed) - set(network.asset_ids))
-    if unknown:
-        raise ValidationError(
-            f"`failed` must name assets of this municipality; unknown: {', '.join(unknown[:10])}"
-        )
-    result = cascade(network, failed, horizon_hours=horizon_hours)
-    times = sorted(
-        {
-            0.0,
-            horizon_hours,
-            *[float(t) for t in result.failure_time if math.isfinite(t) and t <= horizon_hours],
-        }
-    )
-    timeline = result.timeline(times)
-    down = result.failure_time[result.failure_time <= horizon_hours].sort_values()
-    scenario: dict[str, Any] = _clean(
-        {
-            "failed": failed,
-            "horizon_hours": horizon_hours,
-            "timeline": timeline.reset_index().to_dict(orient="records"),
-            "down": [{"asset_id": k, "hours": float(v)} for k, v in down.items()],
-        }
-    )
-    return scenario
 
 
 class ServicesCut(OpenModel):
@@ -420,9 +412,32 @@ def cascade_scenario(
     *,
     horizon_hours: float = 72.0,
 ) -> CascadeScenario:
-    """Like :func:`what_if`, typed."""
-    scenario = what_if(session, principal, municipality, failed, horizon_hours=horizon_hours)
-    return CascadeScenario.model_validate(scenario)
+    """The cascade of ``failed`` (default: the damaged assets) over the horizon (readers and up)."""
+    network = build_network(session, principal, municipality)
+    failed = list(failed) if failed else damaged_keys(session, principal, municipality)
+    unknown = sorted(set(failed) - set(network.asset_ids))
+    if unknown:
+        raise ValidationError(
+            f"`failed` must name assets of this municipality; unknown: {', '.join(unknown[:10])}"
+        )
+    result = cascade(network, failed, horizon_hours=horizon_hours)
+    times = sorted(
+        {
+            0.0,
+            horizon_hours,
+            *[float(t) for t in result.failure_time if math.isfinite(t) and t <= horizon_hours],
+        }
+    )
+    timeline = result.timeline(times)
+    down = result.failure_time[result.failure_time <= horizon_hours].sort_values()
+    return CascadeScenario.model_validate(
+        {
+            "failed": failed,
+            "horizon_hours": horizon_hours,
+            "timeline": timeline.reset_index().to_dict(orient="records"),
+            "down": [{"asset_id": k, "hours": float(v)} for k, v in down.items()],
+        }
+    )
 
 
 def _store(
@@ -442,70 +457,6 @@ def _store(
         session, principal, municipality, domain=domain, preset=str(parameters.get("method", "default")),
         parameters=parameters, results=results, data_hash=digest,
     )  # fmt: skip
-
-
-def run_criticality(
-    session: Session,
-    principal: Principal,
-    municipality: Municipality,
-    *,
-    horizon_hours: float = 0.0,
-    pairs: int = 15,
-) -> AnalysisRun:
-    """Rank assets by the population and services lost if each fails (and the worst pairs); stored."""
-    require(principal, "write", municipality.id)
-    network = build_network(session, principal, municipality)
-    result = criticality(network, horizon_hours=horizon_hours, pairs=pairs)
-    results = {
-        "ranking": result.ranking.reset_index().to_dict(orient="records"),
-        "pairs": result.pairs.to_dict(orient="records"),
-    }
-    return _store(
-        session,
-        principal,
-        municipality,
-        "infrastructure-criticality",
-        {"horizon_hours": horizon_hours, "pairs": pairs},
-        results,
-        network,
-    )
-
-
-def run_restoration(
-    session: Session,
-    principal: Principal,
-    municipality: Municipality,
-    *,
-    crews: int,
-    budget: float | None = None,
-    method: Literal["heuristic", "exact"] = "heuristic",
-    damaged: Iterable[str] | None = None,
-) -> AnalysisRun:
-    """Sequence the repairs of the damaged assets under crews and budget; stored."""
-    require(principal, "write", municipality.id)
-    network = build_network(session, principal, municipality)
-    targets = list(damaged) if damaged is not None else damaged_keys(session, principal, municipality)
-    if not targets:
-        raise ValidationError("There is nothing to restore: no asset is damaged or destroyed.")
-    plan = restoration_plan(network, targets, crews=crews, budget=budget, method=method)
-    results = {
-        "schedule": plan.schedule.to_dict(orient="records"),
-        "served": plan.served.to_dict(orient="records"),
-        "objective": plan.objective,
-        "unscheduled": plan.unscheduled.to_dict(orient="records")
-        if hasattr(plan.unscheduled, "to_dict")
-        else list(plan.unscheduled),
-    }
-    params = {"crews": crews, "budget": budget, "method": method, "damaged": targets}
-    return _store(session, principal, municipality, "infrastructure-restoration", params, results, network)
-
-
-def latest_run(
-    session: Session, principal: Principal, municipality: Municipality, domain: str
-) -> AnalysisRun | None:
-    """The latest stored infrastructure analysis of a kind (readers and up)."""
-    require(principal, "read", municipality.id)
-    return runs.latest(session, municipality, domain)
 
 
 class CriticalityParameters(OpenModel):
@@ -606,9 +557,33 @@ def _run_data(row: AnalysisRun) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def rank_criticality(session: Session, principal: Principal, municipality: Municipality) -> CriticalityRun:
-    """Like :func:`run_criticality`, the stored run typed."""
-    return CriticalityRun.model_validate(_run_data(run_criticality(session, principal, municipality)))
+def rank_criticality(
+    session: Session,
+    principal: Principal,
+    municipality: Municipality,
+    *,
+    horizon_hours: float = 0.0,
+    pairs: int = 15,
+) -> CriticalityRun:
+    """Rank assets by the population and services lost if each fails (and the worst pairs); stored (editors
+    and admins)."""
+    require(principal, "write", municipality.id)
+    network = build_network(session, principal, municipality)
+    result = criticality(network, horizon_hours=horizon_hours, pairs=pairs)
+    results = {
+        "ranking": result.ranking.reset_index().to_dict(orient="records"),
+        "pairs": result.pairs.to_dict(orient="records"),
+    }
+    row = _store(
+        session,
+        principal,
+        municipality,
+        "infrastructure-criticality",
+        {"horizon_hours": horizon_hours, "pairs": pairs},
+        results,
+        network,
+    )
+    return CriticalityRun.model_validate(_run_data(row))
 
 
 def plan_restoration(
@@ -619,9 +594,26 @@ def plan_restoration(
     crews: int,
     budget: float | None = None,
     method: Literal["heuristic", "exact"] = "heuristic",
+    damaged: Iterable[str] | None = None,
 ) -> RestorationRun:
-    """Like :func:`run_restoration`, the stored run typed."""
-    row = run_restoration(session, principal, municipality, crews=crews, budget=budget, method=method)
+    """Sequence the repairs of the damaged assets (default: :func:`damaged_keys`) under crews and budget;
+    stored (editors and admins)."""
+    require(principal, "write", municipality.id)
+    network = build_network(session, principal, municipality)
+    targets = list(damaged) if damaged is not None else damaged_keys(session, principal, municipality)
+    if not targets:
+        raise ValidationError("There is nothing to restore: no asset is damaged or destroyed.")
+    plan = restoration_plan(network, targets, crews=crews, budget=budget, method=method)
+    results = {
+        "schedule": plan.schedule.to_dict(orient="records"),
+        "served": plan.served.to_dict(orient="records"),
+        "objective": plan.objective,
+        "unscheduled": plan.unscheduled.to_dict(orient="records")
+        if hasattr(plan.unscheduled, "to_dict")
+        else list(plan.unscheduled),
+    }
+    params = {"crews": crews, "budget": budget, "method": method, "damaged": targets}
+    row = _store(session, principal, municipality, "infrastructure-restoration", params, results, network)
     return RestorationRun.model_validate(_run_data(row))
 
 
@@ -632,7 +624,8 @@ def latest_analysis(
     kind: Literal["criticality", "restoration"],
 ) -> CriticalityRun | RestorationRun | None:
     """The latest stored criticality ranking or restoration plan, typed (readers and up)."""
-    row = latest_run(session, principal, municipality, f"infrastructure-{kind}")
+    require(principal, "read", municipality.id)
+    row = runs.latest(session, municipality, f"infrastructure-{kind}")
     if row is None:
         return None
     model = CriticalityRun if kind == "criticality" else RestorationRun

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 from pydantic import ConfigDict, Field
@@ -32,24 +32,21 @@ from hromada.services.strategy import consultation_flags
 
 __all__ = [
     "STAKEHOLDER_TYPES",
+    "CommunicationView",
     "ConsultationView",
-    "NetworkGaps",
     "NetworkGapsView",
     "PartnerLink",
+    "PartnerNode",
     "PartnersView",
+    "PartnershipView",
     "StakeholderView",
     "add_communication",
     "add_consultation",
     "add_partnership",
     "add_stakeholder",
-    "communication_plan",
-    "consultations",
-    "partner_network",
     "partners_view",
-    "partnerships",
     "power_interest",
     "project_options",
-    "stakeholder_rows",
 ]
 
 STAKEHOLDER_TYPES = ("public", "private", "civil_society", "international", "academia", "donor")
@@ -91,7 +88,7 @@ def add_stakeholder(
     return item
 
 
-def stakeholder_rows(
+def _stakeholder_rows(
     session: Session, principal: Principal, municipality: Municipality
 ) -> list[dict[str, Any]]:
     """The register as the caller may see it (contacts only for the municipality's editors and admins)."""
@@ -184,7 +181,7 @@ def add_partnership(
     return item
 
 
-def partnerships(session: Session, principal: Principal, municipality: Municipality) -> list[dict[str, Any]]:
+def _partnerships(session: Session, principal: Principal, municipality: Municipality) -> list[dict[str, Any]]:
     """The partnerships, oldest first: who works with whom (None: the municipality) on what, with the
     linked goal or objective and project by key."""
     require(principal, "read", municipality.id)
@@ -264,7 +261,7 @@ def add_consultation(
     return item
 
 
-def consultations(
+def _consultations(
     session: Session, principal: Principal, municipality: Municipality, *, minimum_days: int = 10
 ) -> list[dict[str, Any]]:
     """The consultation log with flags (a window shorter than ``minimum_days`` calendar days)."""
@@ -313,7 +310,7 @@ def add_communication(
     return item
 
 
-def communication_plan(
+def _communication_plan(
     session: Session, principal: Principal, municipality: Municipality
 ) -> list[dict[str, Any]]:
     """The communication plan in the order the lines were added: audience, message, channel, timing."""
@@ -330,7 +327,7 @@ def communication_plan(
 
 
 @dataclass(frozen=True, slots=True)
-class NetworkGaps:
+class _NetworkGaps:
     """The partner network and what is missing in it."""
 
     graph: nx.Graph
@@ -339,7 +336,7 @@ class NetworkGaps:
     projects_without_partner: list[str]
 
 
-def partner_network(session: Session, principal: Principal, municipality: Municipality) -> NetworkGaps:
+def _partner_network(session: Session, principal: Principal, municipality: Municipality) -> _NetworkGaps:
     """Who connects which goals and projects (an undirected graph of stakeholders, goals and projects)."""
     require(principal, "read", municipality.id)
     graph = nx.Graph()
@@ -373,7 +370,7 @@ def partner_network(session: Session, principal: Principal, municipality: Munici
         keys = [goal.key, *[c.key for c in goals.values() if c.parent_id == goal.id]]
         return any(graph.degree(f"g:{k}") > 0 for k in keys)
 
-    return NetworkGaps(
+    return _NetworkGaps(
         graph=graph,
         goals_without_partner=sorted(g.key for g in top_goals if not covered(g)),
         partners_without_role=sorted(
@@ -402,6 +399,30 @@ class StakeholderView(ServiceModel):
         description="Personal data: only for the municipality's editors and admins; null for everyone else."
     )
     quadrant: str = Field(description="manage closely, keep satisfied, keep informed or monitor (Mendelow).")
+
+
+class PartnershipView(ServiceModel):
+    """Who works with whom on what, and which goal or objective and project it serves."""
+
+    id: int
+    stakeholder: str = Field(description="The stakeholder's name.")
+    partner: str | None = Field(description="The other stakeholder's name; null: the municipality itself.")
+    subject: str
+    commitments: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    goal: str | None = Field(description="Key of the goal or objective it serves, if any.")
+    project: str | None = Field(description="Key of the project it serves, if any.")
+
+
+class CommunicationView(ServiceModel):
+    """A line of the communication plan."""
+
+    id: int
+    audience: str
+    message: str
+    channel: str
+    timing: str
 
 
 class ConsultationView(ServiceModel):
@@ -439,27 +460,43 @@ class PartnerLink(ServiceModel):
     subject: str = Field(description="What the partnership is about.")
 
 
-class PartnersView(ServiceModel):
-    """Stakeholders (contacts for the team only), consultations with flags, and the network's gaps."""
+class PartnerNode(ServiceModel):
+    """A node of the partner network: every stakeholder, goal or objective, and project, linked or not."""
 
-    stakeholders: list[StakeholderView]
-    consultations: list[ConsultationView]
+    id: str = Field(description="s:<stakeholder name>, g:<goal key> or p:<project key>.")
+    kind: Literal["stakeholder", "goal", "project"]
+
+
+class PartnersView(ServiceModel):
+    """Stakeholders (contacts for the team only), partnerships, consultations with flags, the communication
+    plan, and the partner network (nodes and links) with its gaps."""
+
+    stakeholders: list[StakeholderView] = Field(description="By name.")
+    partnerships: list[PartnershipView] = Field(description="Oldest first.")
+    consultations: list[ConsultationView] = Field(description="By the start of the window.")
+    communication: list[CommunicationView] = Field(
+        description="The communication plan, in the order written."
+    )
     gaps: NetworkGapsView
+    nodes: list[PartnerNode] = Field(description="Stakeholders, then goals and objectives, then projects.")
     links: list[PartnerLink]
 
 
 def partners_view(session: Session, principal: Principal, municipality: Municipality) -> PartnersView:
     """The partners domain at a glance (readers and up; contacts only for the municipality's team)."""
-    gaps = partner_network(session, principal, municipality)
+    gaps = _partner_network(session, principal, municipality)
     return PartnersView.model_validate(
         {
-            "stakeholders": stakeholder_rows(session, principal, municipality),
-            "consultations": consultations(session, principal, municipality),
+            "stakeholders": _stakeholder_rows(session, principal, municipality),
+            "partnerships": _partnerships(session, principal, municipality),
+            "consultations": _consultations(session, principal, municipality),
+            "communication": _communication_plan(session, principal, municipality),
             "gaps": {
                 "goals_without_partner": gaps.goals_without_partner,
                 "partners_without_role": gaps.partners_without_role,
                 "projects_without_partner": gaps.projects_without_partner,
             },
+            "nodes": [{"id": node, "kind": kind} for node, kind in gaps.graph.nodes(data="kind")],
             "links": [{"from": a, "to": b, **data} for a, b, data in gaps.graph.edges(data=True)],
         }
     )

@@ -212,6 +212,15 @@ class MunicipalityProfile(ServiceModel):
     employment_year: int | None = Field(default=None, description="The year of `employment`")
     n_values: int = Field(default=0, description="Statistics stored in the workspace")
 
+    def name(self, locale: str) -> str:
+        """The name in ``locale`` (German falls back to the English transliteration), as
+        :meth:`hromada.db.models.Municipality.name`."""
+        if locale == "uk":
+            return self.name_uk
+        if locale == "de" and self.name_de:
+            return self.name_de
+        return self.name_en
+
     @classmethod
     def of(cls, overview: MunicipalityOverview) -> MunicipalityProfile:
         m = overview.municipality

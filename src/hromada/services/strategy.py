@@ -27,9 +27,9 @@ from hromada.services.access import Principal, require
 
 __all__ = [
     "QUADRANTS",
-    "GoalNode",
     "GoalView",
     "KpiView",
+    "MeasureView",
     "StrategyView",
     "SwotEvidence",
     "SwotItemView",
@@ -39,14 +39,10 @@ __all__ = [
     "add_measure",
     "add_swot",
     "consultation_flags",
-    "get_strategy",
-    "goal_tree",
     "set_swot_status",
     "set_vision",
     "smart_flags",
     "strategy_view",
-    "suggest_swot",
-    "swot_items",
     "swot_suggestions",
 ]
 
@@ -58,7 +54,7 @@ SwotStatus = Literal["suggested", "accepted", "edited", "rejected"]
 STATUSES: tuple[SwotStatus, ...] = ("suggested", "accepted", "edited", "rejected")
 
 
-def get_strategy(session: Session, principal: Principal, municipality: Municipality) -> Strategy | None:
+def _get_strategy(session: Session, principal: Principal, municipality: Municipality) -> Strategy | None:
     """The municipality's strategy record (vision and horizon), if any."""
     require(principal, "read", municipality.id)
     return session.scalar(select(Strategy).where(Strategy.municipality_id == municipality.id))
@@ -79,7 +75,7 @@ def set_vision(
         raise ValidationError("`vision` must not be empty")
     if horizon_year is not None and not 2020 <= horizon_year <= 2100:
         raise ValidationError(f"`horizon_year` must be a year between 2020 and 2100; got {horizon_year}")
-    strategy = get_strategy(session, principal, municipality)
+    strategy = _get_strategy(session, principal, municipality)
     if strategy is None:
         strategy = Strategy(municipality_id=municipality.id)
         session.add(strategy)
@@ -98,7 +94,7 @@ def _english(message: str, **values: Any) -> str:
     return message % values if values else message
 
 
-def suggest_swot(
+def _suggest_swot(
     session: Session,
     principal: Principal,
     municipality: Municipality,
@@ -131,6 +127,9 @@ def suggest_swot(
             }
         )
 
+    from hromada.services.assessment import LedgerRollup, framework_catalogue, get_ledger, self_assessments
+
+    # The stored runs are read as stored: a run from an older version suggests what it has.
     economy = runs.latest(session, municipality, "economy")
     if economy is not None:
         results = economy.results
@@ -184,16 +183,15 @@ def suggest_swot(
                 hhi=latest.get("hhi"),
             )
 
-    from hromada.services.assessment import assessment_history
-
-    history = assessment_history(session, principal, municipality)
+    history = self_assessments(session, principal, municipality)
     if history:
         latest_assessment = history[-1]
-        table = latest_assessment.result.by_dimension
-        for dim in latest_assessment.framework.dimensions:
-            if dim.id in table.index:
-                value = float(table.loc[dim.id, "score"])
-                if value == value and value < 40:
+        scores = {d.dimension: d.score for d in latest_assessment.by_dimension}
+        framework = next(f for f in framework_catalogue() if f.id == latest_assessment.framework)
+        for dim in framework.dimensions:
+            if dim.id in scores:
+                value = scores[dim.id]
+                if value is not None and value < 40:
                     add(
                         "weakness",
                         _(
@@ -223,30 +221,28 @@ def suggest_swot(
             population_cut=top["population_cut"],
         )
 
-    from hromada.services.assessment import ledger_rollup
-
-    rollup = ledger_rollup(session, principal, municipality)
-    if not rollup.get("empty") and rollup.get("by_sector"):
-        worst = max(rollup["by_sector"], key=lambda r: float(r.get("damage") or 0))
-        if float(worst.get("damage") or 0) > 0:
+    rollup = get_ledger(session, principal, municipality).rollup
+    if isinstance(rollup, LedgerRollup) and rollup.by_sector:
+        worst = max(rollup.by_sector, key=lambda r: float(r.damage or 0))
+        if float(worst.damage or 0) > 0:
             add(
                 "weakness",
                 _(
                     "Largest war damage: %(sector)s (%(amount)s million UAH)",
-                    sector=sector_title(str(worst["sector"]), locale),
-                    amount=f"{float(worst['damage']) / 1e6:,.1f}",
+                    sector=sector_title(str(worst.sector), locale),
+                    amount=f"{float(worst.damage) / 1e6:,.1f}",
                 ),
                 "ledger",
                 "ledger",
-                sector=worst["sector"],
-                damage=worst["damage"],
+                sector=worst.sector,
+                damage=worst.damage,
             )
 
-    existing = {item.text for item in swot_items(session, principal, municipality)}
+    existing = {item.text for item in _swot_items(session, principal, municipality)}
     return [s for s in suggestions if s["text"] not in existing]
 
 
-def swot_items(session: Session, principal: Principal, municipality: Municipality) -> list[SwotItem]:
+def _swot_items(session: Session, principal: Principal, municipality: Municipality) -> list[SwotItem]:
     """The SWOT items of the municipality (rejected ones included, for the record)."""
     require(principal, "read", municipality.id)
     return list(
@@ -444,19 +440,19 @@ def add_measure(
 
 
 @dataclass
-class GoalNode:
+class _GoalNode:
     """A goal with its objectives, or an objective with its KPIs (and their SMART flags) and measures."""
 
     goal: Goal
-    children: list[GoalNode] = field(default_factory=list)
+    children: list[_GoalNode] = field(default_factory=list)
     kpis: list[tuple[Kpi, list[str]]] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
 
 
-def goal_tree(
+def _goal_tree(
     session: Session, principal: Principal, municipality: Municipality, *, today: dt.date | None = None
-) -> list[GoalNode]:
+) -> list[_GoalNode]:
     """Goals -> objectives -> KPIs and measures, with flags: a goal without objectives, an objective without
     KPIs or measures, and every KPI's SMART flags."""
     require(principal, "read", municipality.id)
@@ -469,8 +465,8 @@ def goal_tree(
             select(Measure).where(Measure.municipality_id == municipality.id).order_by(Measure.id)
         )
     )
-    nodes = {g.id: GoalNode(goal=g) for g in goals}
-    roots: list[GoalNode] = []
+    nodes = {g.id: _GoalNode(goal=g) for g in goals}
+    roots: list[_GoalNode] = []
     for g in goals:
         (nodes[g.parent_id].children if g.parent_id in nodes else roots).append(nodes[g.id])
     for kpi in kpis:
@@ -551,6 +547,13 @@ class KpiView(ServiceModel):
     flags: list[str] = Field(description="What keeps the KPI from being SMART; empty when it is.")
 
 
+class MeasureView(ServiceModel):
+    """A measure of an objective."""
+
+    title: str
+    description: str = Field(description="Empty when none is written.")
+
+
 class GoalView(ServiceModel):
     """A goal with its objectives, or an objective with its KPIs and measures."""
 
@@ -560,6 +563,9 @@ class GoalView(ServiceModel):
     objectives: list[GoalView] = Field(description="The objectives of a goal; empty for an objective.")
     kpis: list[KpiView] = Field(description="The KPIs of an objective; empty for a goal.")
     measures: list[str] = Field(description="The titles of an objective's measures; empty for a goal.")
+    measure_details: list[MeasureView] = Field(
+        description="The same measures with their descriptions, in the same order; empty for a goal."
+    )
 
 
 class StrategyView(ServiceModel):
@@ -571,7 +577,7 @@ class StrategyView(ServiceModel):
     goals: list[GoalView]
 
 
-def _goal_view(node: GoalNode) -> GoalView:
+def _goal_view(node: _GoalNode) -> GoalView:
     return GoalView(
         key=node.goal.key,
         title=node.goal.title,
@@ -588,6 +594,7 @@ def _goal_view(node: GoalNode) -> GoalView:
             for k, flags in node.kpis
         ],
         measures=[m.title for m in node.measures],
+        measure_details=[MeasureView(title=m.title, description=m.description or "") for m in node.measures],
     )  # fmt: skip
 
 
@@ -595,7 +602,7 @@ def strategy_view(
     session: Session, principal: Principal, municipality: Municipality, *, today: dt.date | None = None
 ) -> StrategyView:
     """The whole strategy (readers and up): vision, SWOT and the goal tree with its flags."""
-    record = get_strategy(session, principal, municipality)
+    record = _get_strategy(session, principal, municipality)
     return StrategyView.model_validate(
         {
             "vision": record.vision if record else "",
@@ -608,9 +615,9 @@ def strategy_view(
                     "status": i.status,
                     "evidence": i.evidence,
                 }
-                for i in swot_items(session, principal, municipality)
+                for i in _swot_items(session, principal, municipality)
             ],
-            "goals": [_goal_view(n) for n in goal_tree(session, principal, municipality, today=today)],
+            "goals": [_goal_view(n) for n in _goal_tree(session, principal, municipality, today=today)],
         }
     )
 
@@ -623,8 +630,9 @@ def swot_suggestions(
     locale: str = "en",
     gettext: Callable[..., str] | None = None,
 ) -> list[SwotSuggestion]:
-    """The SWOT items suggested from the stored analyses (:func:`suggest_swot`), typed."""
+    """The SWOT items suggested from the stored analyses, each with its evidence, in the language of
+    ``gettext`` (English without it); nothing is stored. The sources are listed in :func:`_suggest_swot`."""
     return [
         SwotSuggestion.model_validate(s)
-        for s in suggest_swot(session, principal, municipality, locale=locale, gettext=gettext)
+        for s in _suggest_swot(session, principal, municipality, locale=locale, gettext=gettext)
     ]

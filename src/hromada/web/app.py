@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import importlib.resources
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,7 @@ from starlette.types import ASGIApp
 from hromada import __version__
 from hromada.errors import AuthenticationError, HromadaError
 from hromada.http.security import SecurityHeadersMiddleware
+from hromada.services import jobs
 from hromada.services.database import open_database
 from hromada.settings import Settings
 
@@ -52,12 +57,33 @@ class _App(FastAPI):
         return SecurityHeadersMiddleware(super().build_middleware_stack())
 
 
+@asynccontextmanager
+async def _job_workers(app: FastAPI) -> AsyncIterator[None]:
+    """Run ``settings.job_workers`` background job workers while the app serves (none when 0)."""
+    settings: Settings = app.state.settings
+    workers = [
+        jobs.Worker(app.state.session_factory, stale_after=dt.timedelta(seconds=settings.job_stale_after_s))
+        for _ in range(settings.job_workers)
+    ]
+    for worker in workers:
+        worker.start()
+    app.state.job_workers = workers
+    try:
+        yield
+    finally:
+        for worker in workers:
+            worker.request_stop()
+        for worker in workers:
+            await asyncio.to_thread(worker.stop)
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the web application for ``settings`` (nothing global: two apps may coexist in a process)."""
     from hromada.api import build_api_router
     from hromada.web.pages import build_pages_router
 
     app = _App(
+        lifespan=_job_workers,
         title="Hromada",
         version=__version__,
         docs_url=None,
@@ -93,7 +119,9 @@ def create_app(settings: Settings) -> FastAPI:
         )
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
+        # On the event loop itself: it needs no thread, so it answers even when every worker thread waits
+        # for the database.
         return {"status": "ok", "version": __version__}
 
     app.include_router(build_api_router())

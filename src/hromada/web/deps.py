@@ -14,7 +14,14 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from hromada.errors import AuthenticationError
-from hromada.http.deps import AppSettings, DbSession, SessionPrincipal, import_upload, request_locale
+from hromada.http.deps import (
+    AppSettings,
+    DbSession,
+    PostedForm,
+    SessionPrincipal,
+    import_upload,
+    request_locale,
+)
 from hromada.http.security import csrf_token
 from hromada.i18n import LOCALES, Translator, translator
 from hromada.services.access import Principal
@@ -24,6 +31,7 @@ __all__ = [
     "CurrentPrincipal",
     "DbSession",
     "OptionalPrincipal",
+    "PostedForm",
     "import_upload",
     "locale_of",
     "render",

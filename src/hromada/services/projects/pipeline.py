@@ -568,10 +568,11 @@ def plan_portfolio(
     titles = dict(zip(frame["key"].astype(str), frame["title"].astype(str), strict=True))
     cost_of = dict(zip(frame["key"].astype(str), frame["cost"].astype(float), strict=True))
     left_out = unfunded(result.gap, blocked, scores, cost_of)
-    # reasons stored in the product's English wording (portfolio_text), the same on every surface
+    # Reasons, notes and the explanation are stored as data only (``why``, ``note_why``, ``notices``); every
+    # edge words them in its reader's language (portfolio_text, through project_results.portfolio_run).
     gap: list[dict[str, Any]] = [
-        {"project_id": key, "priority": row["priority"], "cost": row["cost"],
-         "reason": portfolio_text.reason_text(row["why"]), "why": row["why"], "title": titles.get(key, "")}
+        {"project_id": key, "priority": row["priority"], "cost": row["cost"], "why": row["why"],
+         "title": titles.get(key, "")}
         for key, row in zip(map(str, left_out.index), left_out.to_dict(orient="records"), strict=True)
     ]  # fmt: skip
     selected = [
@@ -581,7 +582,6 @@ def plan_portfolio(
         row["title"] = titles.get(str(row["project_id"]), "")
         if str(row["project_id"]) in inputs.moved:
             row["note_why"] = inputs.moved[str(row["project_id"])]
-            row["note"] = portfolio_text.note_text(row["note_why"])
     debt_rows = [
         {str(k): v for k, v in row.items()}
         for row in result.debt_service.reset_index().to_dict(orient="records")
@@ -600,7 +600,6 @@ def plan_portfolio(
         "debt_check": check_debt(result.debt_service, debt).as_dict(),
         "dependencies": [list(p) for p in inputs.dependencies],
         "exclusions": [list(p) for p in inputs.exclusions],
-        "explanation": list(result.explanation),
         "notices": list(result.notices),
         "seconds": result.seconds,
         "ranking_method": method,

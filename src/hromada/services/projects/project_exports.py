@@ -1,7 +1,8 @@
 """Spreadsheet exports of a project ranking and a funding portfolio.
 
-The ranking of :func:`hromada.services.projects.rank_projects` and the results of a stored portfolio run
-(:func:`hromada.services.projects.plan_portfolio`) become named tables, and the tables one file:
+The typed ranking (:func:`~hromada.services.projects.project_results.ranking_view`) and a stored portfolio
+run worded in the export's language (:func:`~hromada.services.projects.project_results.portfolio_run`) become
+named tables, and the tables one file:
 
 * **XLSX**: one workbook, one sheet per table, in the order of the tables (the main table first), with the
   header row frozen. This is the complete export.
@@ -21,8 +22,13 @@ from typing import Any
 import pandas as pd
 
 from hromada.io.exports import MEDIA_TYPES, ExportFormat, export_bytes, write_tables
-from hromada.services.projects import portfolio_text
 from hromada.services.projects.eligibility import Gettext
+from hromada.services.projects.project_results import (
+    PortfolioResults,
+    PortfolioRun,
+    RankingView,
+    portfolio_results,
+)
 
 __all__ = [
     "MEDIA_TYPES",
@@ -84,13 +90,19 @@ def _values(value: Any) -> list[str]:
     return [", ".join(map(str, value))] if isinstance(value, (list, tuple)) else [str(value)]
 
 
-def ranking_tables(ranking: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+def _rows(items: Sequence[Any] | None) -> list[dict[str, Any]]:
+    """Typed rows as dictionaries (absent optional fields left out, further fields kept)."""
+    return [item.model_dump() for item in items or []]
+
+
+def ranking_tables(ranking: RankingView | Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     """The tables of a project ranking, the main table first.
 
     Parameters
     ----------
     ranking
-        What :func:`hromada.services.projects.rank_projects` returns.
+        The typed ranking (:func:`~hromada.services.projects.project_results.ranking_view`); a mapping (what
+        :func:`hromada.services.projects.rank_projects` returns) is read as one.
 
     Returns
     -------
@@ -103,50 +115,57 @@ def ranking_tables(ranking: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
         and ``about`` (method, where the weights come from, the AHP consistency ratio, the
         number of draws, whether the gates are the default or the municipality's). Tables keep their columns when they have no rows.
     """
-    rows = [{**row, **{f"{m}_rank": row.get(m) for m in _METHODS}} for row in ranking.get("ranking") or []]
+    view = ranking if isinstance(ranking, RankingView) else RankingView.model_validate(ranking)
+    rows = [{**row, **{f"{m}_rank": row.get(m) for m in _METHODS}} for row in _rows(view.ranking)]
     table = _frame(rows, _RANKING)[list(_RANKING)]
     titles = {str(r["key"]): r.get("title", "") for r in rows}
-    stability = _frame(ranking.get("stability"), _STABILITY)
+    stability = _frame(_rows(view.stability), _STABILITY)
     stability["title"] = [titles.get(str(k), "") for k in stability["key"]]
     gates = _frame(
         [
-            {"name": g.get("name"), "rule": g.get("description", ""), "column": g.get("column"),
-             "op": g.get("op"), "value": "; ".join(_values(g.get("value")))}
-            for g in ranking.get("gates") or []
+            {"name": g.name, "rule": g.description, "column": g.column, "op": g.op,
+             "value": "; ".join(_values(g.value))}
+            for g in view.gates
         ],
         _GATES,
     )  # fmt: skip
     about = _about(
         [
-            ("method", ranking.get("method")),
-            ("weights_from", ranking.get("weights_from")),
-            ("consistency_ratio", ranking.get("consistency_ratio")),
-            ("eligible_projects", len(ranking.get("eligible") or [])),
-            ("draws", ranking.get("draws")),
-            ("top_k_unchanged", ranking.get("top_k_unchanged")),
-            ("gates_from", ranking.get("gates_from")),
+            ("method", view.method),
+            ("weights_from", view.weights_from),
+            ("consistency_ratio", view.consistency_ratio),
+            ("eligible_projects", len(view.eligible)),
+            ("draws", view.draws),
+            ("top_k_unchanged", view.top_k_unchanged),
+            ("gates_from", view.gates_from),
         ]
     )
     return {
         "ranking": table,
-        "criteria": _frame(ranking.get("criteria"), _CRITERIA),
+        "criteria": _frame(_rows(view.criteria), _CRITERIA),
         "gates": gates[list(_GATES)],
-        "eligibility": _frame(ranking.get("failures"), _FAILURES),
+        "eligibility": _frame(_rows(view.failures), _FAILURES),
         "stability": stability,
-        "agreement": _frame(ranking.get("agreement"), _AGREEMENT),
+        "agreement": _frame(_rows(view.agreement), _AGREEMENT),
         "about": about,
     }
 
 
-def portfolio_tables(results: Mapping[str, Any], gettext: Gettext | None = None) -> dict[str, pd.DataFrame]:
+def portfolio_tables(
+    portfolio: PortfolioRun | PortfolioResults | Mapping[str, Any], gettext: Gettext | None = None
+) -> dict[str, pd.DataFrame]:
     """The tables of a funding portfolio, the main table first.
 
     Parameters
     ----------
-    results
-        The ``results`` of a portfolio run (:func:`hromada.services.projects.plan_portfolio`).
+    portfolio
+        A stored portfolio run worded in the export's language
+        (:func:`~hromada.services.projects.project_results.portfolio_run`), or its results; a mapping (the
+        stored ``results`` of a run) is worded with ``gettext`` first
+        (:func:`~hromada.services.projects.project_results.portfolio_results`).
     gettext
-        Words the reasons, notes and explanation in the interface language (default English).
+        Words the reasons, notes and explanation of a mapping in the interface language (default English);
+        a typed portfolio is already worded.
 
     Returns
     -------
@@ -159,42 +178,49 @@ def portfolio_tables(results: Mapping[str, Any], gettext: Gettext | None = None)
         the debt check, the ranking method and criteria, the solver's explanation). Money is rounded to
         kopiykas.
     """
-    selected_rows, gap_rows, explanation = portfolio_text.worded(results, gettext)
+    if isinstance(portfolio, PortfolioRun):
+        results = portfolio.results
+    elif isinstance(portfolio, PortfolioResults):
+        results = portfolio
+    else:
+        results = portfolio_results(portfolio, gettext)
+    # the reasons as data (why, note_why) stay out of the sheets: the words are beside them
+    selected_rows = [{k: v for k, v in row.items() if k != "note_why"} for row in _rows(results.selected)]
+    gap_rows = [{k: v for k, v in row.items() if k != "why"} for row in _rows(results.gap)]
     fixed = {*_SELECTED_HEAD, *_SELECTED_TAIL}
     sources = list(dict.fromkeys(str(k) for row in selected_rows for k in row if str(k) not in fixed))
     selected = _frame(selected_rows, _SELECTED_HEAD)
     selected = selected.reindex(columns=[*_SELECTED_HEAD, *sources, *_SELECTED_TAIL])
     if selected["note"].isna().all():
         selected = selected.drop(columns="note")
-    debt = _frame(results.get("debt_service"), _DEBT)
+    debt = _frame(_rows(results.debt_service), _DEBT)
     debt = debt.drop(columns=[c for c in _DEBT[6:] if debt[c].isna().all()])
-    check = dict(results.get("debt_check") or {})
+    check = results.debt_check.model_dump() if results.debt_check is not None else {}
     criteria = "; ".join(
-        f"{c.get('criterion')} {float(c.get('weight') or 0):.3f} ({c.get('direction')})"
-        for c in results.get("criteria") or []
+        f"{c.criterion} {float(c.weight or 0):.3f} ({c.direction})" for c in results.criteria or []
     )
-    years = [int(y) for y in results.get("years") or []]
+    years = [int(y) for y in results.years or []]
     about = _about(
         [
-            ("status", results.get("status")),
+            ("status", results.status),
             ("years", f"{years[0]}-{years[-1]}" if years else ""),
-            ("objective", results.get("objective")),
-            ("mip_gap", results.get("mip_gap")),
-            ("funding_gap", results.get("funding_gap")),
+            ("objective", results.objective),
+            ("mip_gap", results.mip_gap),
+            ("funding_gap", results.funding_gap),
             *((f"debt_check.{k}", v) for k, v in check.items()),
-            ("ranking_method", results.get("ranking_method")),
-            ("weights_from", results.get("weights_from")),
+            ("ranking_method", results.ranking_method),
+            ("weights_from", results.weights_from),
             ("criteria", criteria),
-            ("dependencies", "; ".join(f"{a} needs {b}" for a, b in results.get("dependencies") or [])),
-            ("exclusions", "; ".join(f"{a} or {b}" for a, b in results.get("exclusions") or [])),
-            *(("explanation", line) for line in explanation),
+            ("dependencies", "; ".join(f"{a} needs {b}" for a, b in results.dependencies or [])),
+            ("exclusions", "; ".join(f"{a} or {b}" for a, b in results.exclusions or [])),
+            *(("explanation", line) for line in results.explanation),
         ]
     )
     money = _MONEY | set(sources)
     return {
         "selected": _round_money(selected, money),
-        "funding": _round_money(_frame(results.get("funding"), _FUNDING), money),
-        "cash_flow": _round_money(_frame(results.get("cash_flow"), _CASH_FLOW), money),
+        "funding": _round_money(_frame(_rows(results.funding), _FUNDING), money),
+        "cash_flow": _round_money(_frame(_rows(results.cash_flow), _CASH_FLOW), money),
         "gap": _round_money(_frame(gap_rows, _GAP), money),
         "debt_service": _round_money(debt, money),
         "about": about,

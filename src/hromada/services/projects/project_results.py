@@ -11,7 +11,7 @@ later version added are left out of an older run rather than shown empty.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -21,7 +21,7 @@ from hromada.db.models import AnalysisRun, Municipality
 from hromada.services import projects
 from hromada.services._json import OpenModel, ServiceModel
 from hromada.services.access import Principal
-from hromada.services.projects import portfolio_text
+from hromada.services.projects import finance, portfolio_text
 from hromada.services.projects.finance import CriterionView, GateView, WeightsFrom
 
 __all__ = [
@@ -45,6 +45,8 @@ __all__ = [
     "StabilityRow",
     "oc4ids_package",
     "pipeline_view",
+    "plan_years",
+    "portfolio_results",
     "portfolio_run",
     "ranking_view",
 ]
@@ -265,6 +267,10 @@ class SelectedProject(OpenModel):
     )
     note: str | None = _optional("The same note in the asked language; absent when there is none.")
 
+    def amounts(self) -> dict[str, float]:
+        """The amount from each funding source (the further fields, by ``source_id``; UAH)."""
+        return {str(k): float(v or 0.0) for k, v in (self.model_extra or {}).items()}
+
 
 class FundingRow(ServiceModel):
     """Money from one source to one project in one year."""
@@ -385,19 +391,43 @@ class PortfolioRun(ServiceModel):
     results: PortfolioResults
 
 
-def portfolio_run(row: AnalysisRun, gettext: Callable[..., str] | None = None) -> PortfolioRun:
-    """A stored portfolio (:func:`projects.plan_portfolio`, :func:`projects.latest_portfolio`) with its
-    reasons, notes, explanation and status worded in the interface language (English without ``gettext``);
-    the reasons stay beside them as data."""
-    results = dict(row.results)
+def _worded(results: Mapping[str, Any], gettext: Callable[..., str] | None) -> dict[str, Any]:
+    worded = dict(results)
     selected, gap, explanation = portfolio_text.worded(results, gettext, keep_data=True)
-    results.update(
+    worded.update(
         selected=selected, gap=gap, explanation=explanation,
         status_label=portfolio_text.status_label(str(results.get("status")), gettext),
     )  # fmt: skip
+    return worded
+
+
+def portfolio_results(
+    results: Mapping[str, Any], gettext: Callable[..., str] | None = None
+) -> PortfolioResults:
+    """The stored results of a portfolio run with their reasons, notes, explanation and status worded in the
+    interface language (English without ``gettext``), the reasons beside them as data.
+
+    A run stores its reasons only as data (``why``, ``note_why``, ``notices``); a run stored by an older
+    version that has the English text but not the data (``reason``, ``note``, ``explanation``) shows that text.
+    """
+    return PortfolioResults.model_validate(_worded(results, gettext))
+
+
+def portfolio_run(row: AnalysisRun, gettext: Callable[..., str] | None = None) -> PortfolioRun:
+    """A stored portfolio (:func:`projects.plan_portfolio`, :func:`projects.latest_portfolio`), its results
+    worded as by :func:`portfolio_results`."""
     return PortfolioRun.model_validate(
         {
             "id": row.id, "domain": row.domain, "created_at": row.created_at.isoformat(),
-            "data_hash": row.data_hash, "version": row.version, "parameters": row.parameters, "results": results,
+            "data_hash": row.data_hash, "version": row.version, "parameters": row.parameters,
+            "results": _worded(row.results, gettext),
         }
     )  # fmt: skip
+
+
+def plan_years(session: Session, principal: Principal, municipality: Municipality) -> list[int]:
+    """The years a portfolio would be planned for now: the finance plan's, else the years the pipeline's
+    projects run (:func:`projects.portfolio_years`), else the default planning years (readers and up)."""
+    plan = finance.get_plan(session, principal, municipality)
+    frame = projects.project_frame(session, principal, municipality)
+    return list(projects.portfolio_years(plan, frame) if not frame.empty else finance.planning_years(plan))

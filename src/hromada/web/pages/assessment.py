@@ -13,7 +13,7 @@ from hromada.http.uploads import saved_upload
 from hromada.i18n import translator
 from hromada.i18n.import_messages import localize_issue
 from hromada.services import assessment, classifications, profile
-from hromada.web.deps import AppSettings, CurrentPrincipal, DbSession, locale_of, render
+from hromada.web.deps import AppSettings, CurrentPrincipal, DbSession, PostedForm, locale_of, render
 from hromada.web.pages.assessment_charts import ledger_figure, radar_figure
 
 router = APIRouter()
@@ -32,18 +32,17 @@ def _ledger_context(
     locale = locale_of(request)
     tr = translator(locale)
     titles = _sector_titles(locale)
-    entries = assessment.ledger_frame(db, principal, municipality)
-    summary = assessment.ledger_rollup(db, principal, municipality)
+    ledger = assessment.get_ledger(db, principal, municipality)
+    summary = ledger.rollup
     figure = None
-    if not summary.get("empty"):
-        figure = ledger_figure(summary["by_sector"], titles, _=tr.gettext)
+    if isinstance(summary, assessment.LedgerRollup):
+        figure = ledger_figure(summary.by_sector, titles, _=tr.gettext)
     return {
         "municipality": municipality,
-        "entries": entries.to_dict(orient="records"),
+        "entries": ledger.entries,
         "summary": summary,
         "figure": figure,
         "titles": titles,
-        "rates": assessment.rates_frame(db, principal, municipality).to_dict(orient="records"),
         "can_write": principal.can("write", municipality.id),
     }
 
@@ -55,7 +54,7 @@ def ledger_page(request: Request, db: DbSession, principal: CurrentPrincipal, co
 
 
 @router.post("/municipalities/{code}/ledger/import")
-async def ledger_import(
+def ledger_import(
     request: Request,
     db: DbSession,
     principal: CurrentPrincipal,
@@ -66,37 +65,31 @@ async def ledger_import(
     municipality = profile.get_municipality(db, principal, code, action="write")
     status = 200
     message: dict[str, Any] = {}
-    async with saved_upload(request, file) as path:
-        try:
-            rows = assessment.import_ledger(db, principal, municipality, path, dry_run=dry_run)
-        except ImportValidationError as exc:
-            db.rollback()
-            tr = translator(locale_of(request))
-            message = {"error": exc, "localized_issues": [localize_issue(i, tr) for i in exc.issues]}
-            status = 422
-        except ValidationError as exc:
-            db.rollback()
-            message = {"plain_error": exc.message}
-            status = 422
-        else:
-            message = {"imported": rows, "dry_run": dry_run}
+    try:
+        with saved_upload(request, file) as path:
+            imported = assessment.import_ledger_entries(db, principal, municipality, path, dry_run=dry_run)
+    except ImportValidationError as exc:
+        db.rollback()
+        tr = translator(locale_of(request))
+        message = {"error": exc, "localized_issues": [localize_issue(i, tr) for i in exc.issues]}
+        status = 422
+    except ValidationError as exc:
+        db.rollback()
+        message = {"plain_error": exc.message}
+        status = 422
+    else:
+        message = {"imported": imported.rows, "dry_run": imported.dry_run}
     context = _ledger_context(request, db, principal, code)
     context.update(message)
     return render(request, "assessment/ledger.html", context, principal=principal, status_code=status)
 
 
-def _radar(history: list[assessment.AssessmentView], locale: str, tr: Any) -> dict[str, Any] | None:
+def _radar(history: list[assessment.SelfAssessment], dims: list[str], tr: Any) -> dict[str, Any] | None:
     if not history:
         return None
     latest = history[-1]
-    same = [h for h in history if h.framework.id == latest.framework.id]
-    dims = [d.title.get(locale) or d.title["en"] for d in latest.framework.dimensions]
-    series = []
-    for view in same[-2:]:
-        table = view.result.by_dimension
-        series.append(
-            (view.assessed_on.isoformat(), [None if v != v else float(v) for v in table["score"].tolist()])
-        )
+    same = [h for h in history if h.framework == latest.framework]
+    series = [(view.assessed_on.isoformat(), [d.score for d in view.by_dimension]) for view in same[-2:]]
     return radar_figure(dims, series, _=tr.gettext)
 
 
@@ -107,16 +100,25 @@ def resilience_page(
     municipality = profile.get_municipality(db, principal, code)
     locale = locale_of(request)
     tr = translator(locale)
-    history = assessment.assessment_history(db, principal, municipality, settings=settings)
+    history = assessment.self_assessments(db, principal, municipality, settings=settings)
+    frameworks = assessment.frameworks(settings)
+    catalogue = {f.id: f for f in frameworks}
+    latest = history[-1] if history else None
+    figure = changes = None
+    if latest is not None:
+        dims = [d.title.get(locale) or d.title["en"] for d in catalogue[latest.framework].dimensions]
+        figure = _radar(history, dims, tr)
+        changes = assessment.changes_since_previous(
+            [h for h in history if h.framework == latest.framework], settings=settings
+        )
     context = {
         "municipality": municipality,
         "history": history,
-        "latest": history[-1] if history else None,
-        "figure": _radar(history, locale, tr),
-        "comparison": assessment.comparison(
-            [h for h in history if history and h.framework.id == history[-1].framework.id]
-        ),
-        "frameworks": assessment.frameworks(settings),
+        "latest": latest,
+        "catalogue": catalogue,
+        "figure": figure,
+        "comparison": None if changes is None else {c.dimension: c for c in changes},
+        "frameworks": frameworks,
         "can_write": principal.can("write", municipality.id),
     }
     return render(request, "assessment/resilience.html", context, principal=principal)
@@ -134,7 +136,7 @@ def resilience_form(
     municipality = profile.get_municipality(db, principal, code, action="write")
     frameworks = assessment.frameworks(settings)
     chosen = next((f for f in frameworks if f.id == framework), frameworks[0])
-    history = assessment.assessment_history(db, principal, municipality, chosen.id, settings=settings)
+    history = assessment.self_assessments(db, principal, municipality, chosen.id, settings=settings)
     previous = history[-1] if history else None
     return render(
         request,
@@ -151,11 +153,10 @@ def resilience_form(
 
 
 @router.post("/municipalities/{code}/resilience/new")
-async def resilience_save(
-    request: Request, db: DbSession, settings: AppSettings, principal: CurrentPrincipal, code: str
+def resilience_save(
+    db: DbSession, settings: AppSettings, principal: CurrentPrincipal, code: str, form: PostedForm
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
-    form = await request.form()
     framework = assessment.frameworks_by_id(settings).get(str(form.get("framework", "")))
     if framework is None:
         raise ValidationError("Choose a framework.")
@@ -170,12 +171,12 @@ async def resilience_save(
             evidence[indicator] = text
         upload = form.get(f"file-{indicator}")
         if upload is not None and not isinstance(upload, str) and upload.filename:
-            files[indicator] = (upload.filename, await upload.read(20 * 1024 * 1024 + 1))
+            files[indicator] = (upload.filename, upload.file.read(20 * 1024 * 1024 + 1))
     try:
         assessed_on = dt.date.fromisoformat(str(form.get("assessed_on", "")))
     except ValueError:
         raise ValidationError("`assessed_on` must be a date such as 2026-11-24") from None
-    assessment.save_assessment(
+    assessment.add_self_assessment(
         db, settings, principal, municipality, framework=framework.id, assessed_on=assessed_on,
         assessor=str(form.get("assessor", "")), scores=scores, evidence=evidence, files=files,
     )  # fmt: skip
@@ -186,6 +187,13 @@ async def resilience_save(
 def resilience_evidence(
     db: DbSession, settings: AppSettings, principal: CurrentPrincipal, code: str, name: str
 ) -> Response:
+    """An evidence file, always as a download with a passive type, in a sandbox should a browser show it."""
     municipality = profile.get_municipality(db, principal, code)
-    path = assessment.evidence_path(settings, principal, municipality, name)
-    return FileResponse(path, filename=name.split("-", 1)[-1], content_disposition_type="attachment")
+    found = assessment.evidence_path(db, settings, principal, municipality, name)
+    return FileResponse(
+        found.path,
+        filename=found.filename,
+        media_type=found.media_type,
+        content_disposition_type="attachment",
+        headers={"Content-Security-Policy": "sandbox; default-src 'none'"},
+    )

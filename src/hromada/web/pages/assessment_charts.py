@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from hromada.services.assessment import SectorAmounts
 from hromada.web.pages._charts import Gettext
 
 __all__ = ["KIND_COLORS", "ledger_figure", "radar_figure"]
@@ -14,17 +15,14 @@ KIND_COLORS = {"damage": "#e76f51", "loss": "#f2b705", "need": "#1f5fa8"}
 
 
 def ledger_figure(
-    by_sector: Sequence[Mapping[str, Any]], titles: Mapping[str, str], *, _: Gettext
+    by_sector: Sequence[SectorAmounts], titles: Mapping[str, str], *, _: Gettext
 ) -> dict[str, Any]:
-    """Horizontal stacked bars: damage, losses and needs by sector, in million UAH."""
-    sectors = sorted(
-        {str(r["sector"]) for r in by_sector},
-        key=lambda s: -sum(float(r.get("total", 0) or 0) for r in by_sector if r["sector"] == s),
-    )
+    """Horizontal stacked bars: damage, losses and needs by sector (in the roll-up's order), in million UAH."""
+    sectors = list(dict.fromkeys(r.sector for r in by_sector))
     names = {"damage": _("Damage"), "loss": _("Losses"), "need": _("Needs")}
     traces = []
     for kind, color in KIND_COLORS.items():
-        values = {str(r["sector"]): float(r.get(kind) or 0.0) / 1e6 for r in by_sector}
+        values = {r.sector: float(getattr(r, kind) or 0.0) / 1e6 for r in by_sector}
         traces.append(
             {
                 "type": "bar",

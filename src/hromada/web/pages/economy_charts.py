@@ -1,4 +1,4 @@
-"""The economy page's charts, built as plain plotly.js JSON from a stored run's tables."""
+"""The economy page's charts, built as plain plotly.js JSON from a stored analysis (typed)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hromada.services.classifications import nace_title, section_of
+from hromada.services.economy import IndexRow, QuadrantRow, StructureRow
 from hromada.web.pages._charts import Gettext, shorten
 
 __all__ = ["QUADRANT_COLORS", "bubble_figure", "indices_figure", "structure_figure"]
@@ -19,7 +20,7 @@ QUADRANT_COLORS = {
 }
 
 
-def structure_figure(structure: Sequence[dict[str, Any]], *, locale: str, _: Gettext) -> dict[str, Any]:
+def structure_figure(structure: Sequence[StructureRow], *, locale: str, _: Gettext) -> dict[str, Any]:
     """A treemap of employment by NACE section and division, coloured by location quotient."""
     ids: list[str] = []
     labels: list[str] = []
@@ -30,14 +31,14 @@ def structure_figure(structure: Sequence[dict[str, Any]], *, locale: str, _: Get
     lq_label = _("Location quotient")
     sections: dict[str, float] = {}
     for row in structure:
-        code = str(row["industry"])
+        code = str(row.industry)
         section = section_of(code)
-        sections[section] = sections.get(section, 0.0) + float(row["value"])
-        lq = row.get("lq")
+        sections[section] = sections.get(section, 0.0) + float(row.value)
+        lq = row.lq
         ids.append(code)
         labels.append(f"{code} {shorten(nace_title(code, locale), 32)}")
         parents.append(section)
-        values.append(float(row["value"]))
+        values.append(float(row.value))
         colors.append(math.log2(lq) if lq else 0.0)
         hover.append(f"{code} {nace_title(code, locale)}<br>{lq_label}: {lq:.2f}" if lq else code)
     for section, total in sections.items():
@@ -75,7 +76,7 @@ def structure_figure(structure: Sequence[dict[str, Any]], *, locale: str, _: Get
     }
 
 
-def bubble_figure(quadrants: Sequence[dict[str, Any]], *, locale: str, _: Gettext) -> dict[str, Any]:
+def bubble_figure(quadrants: Sequence[QuadrantRow], *, locale: str, _: Gettext) -> dict[str, Any]:
     """Specialisation (LQ, log scale) against growth relative to peers; bubble size = employment."""
     names = {
         "strength": _("Strength"),
@@ -83,10 +84,10 @@ def bubble_figure(quadrants: Sequence[dict[str, Any]], *, locale: str, _: Gettex
         "threat": _("Threat"),
         "weakness": _("Weakness"),
     }
-    largest = max((float(r["value"]) for r in quadrants), default=1.0) or 1.0
+    largest = max((float(r.value or 0) for r in quadrants), default=1.0) or 1.0
     traces = []
     for quadrant, color in QUADRANT_COLORS.items():
-        rows = [r for r in quadrants if r["quadrant"] == quadrant and r.get("lq")]
+        rows = [r for r in quadrants if r.quadrant == quadrant and r.lq]
         if not rows:
             continue
         traces.append(
@@ -94,15 +95,13 @@ def bubble_figure(quadrants: Sequence[dict[str, Any]], *, locale: str, _: Gettex
                 "type": "scatter",
                 "mode": "markers",
                 "name": names[quadrant],
-                "x": [float(r["lq"]) for r in rows],
-                "y": [100 * float(r["relative_growth"] or 0.0) for r in rows],
-                "text": [
-                    f"{r['industry']} {shorten(nace_title(str(r['industry']), locale), 48)}" for r in rows
-                ],
+                "x": [float(r.lq or 0) for r in rows],
+                "y": [100 * float(r.relative_growth or 0.0) for r in rows],
+                "text": [f"{r.industry} {shorten(nace_title(str(r.industry), locale), 48)}" for r in rows],
                 "hovertemplate": "%{text}<br>LQ %{x:.2f}<br>%{y:+.1f} pp<extra></extra>",
                 "marker": {
                     "color": color,
-                    "size": [8 + 42 * math.sqrt(float(r["value"]) / largest) for r in rows],
+                    "size": [8 + 42 * math.sqrt(float(r.value or 0) / largest) for r in rows],
                     "opacity": 0.75,
                     "line": {"width": 1, "color": "#ffffff"},
                 },
@@ -145,12 +144,13 @@ def bubble_figure(quadrants: Sequence[dict[str, Any]], *, locale: str, _: Gettex
     }
 
 
-def indices_figure(indices: Sequence[dict[str, Any]], *, _: Gettext) -> dict[str, Any]:
+def indices_figure(indices: Sequence[IndexRow], *, _: Gettext) -> dict[str, Any]:
     """Diversification indices over time: entropy and its related/unrelated parts, ECI on a second axis."""
-    years = [int(r["year"]) for r in indices]
+    years = [int(r.year) for r in indices]
 
     def series(key: str) -> list[float | None]:
-        return [None if r.get(key) is None else float(r[key]) for r in indices]
+        values = [getattr(r, key) for r in indices]
+        return [None if value is None else float(value) for value in values]
 
     traces = [
         {

@@ -29,7 +29,7 @@ def _context(
 ) -> dict[str, Any]:
     municipality = profile.get_municipality(db, principal, code)
     tr = translator(locale_of(request))
-    assets = infrastructure.asset_rows(db, principal, municipality)
+    assets = infrastructure.list_assets(db, principal, municipality)
     context: dict[str, Any] = {
         "municipality": municipality,
         "assets": assets,
@@ -41,32 +41,34 @@ def _context(
     }
     if not assets:
         return context
-    dependencies = infrastructure.dependency_rows(db, principal, municipality)
+    dependencies = infrastructure.list_dependencies(db, principal, municipality)
     damaged = infrastructure.damaged_keys(db, principal, municipality)
     context["damaged"] = damaged
     scenario = (
-        infrastructure.what_if(db, principal, municipality, failed or damaged or None, horizon_hours=horizon)
+        infrastructure.cascade_scenario(
+            db, principal, municipality, failed or damaged or None, horizon_hours=horizon
+        )
         if (failed or damaged)
         else None
     )
     context["scenario"] = scenario
-    down = {d["asset_id"]: d["hours"] for d in scenario["down"]} if scenario else {}
+    down = {d.asset_id: d.hours for d in scenario.down} if scenario else {}
     context["figures"] = {"graph": graph_figure(assets, dependencies, down=down, _=tr.gettext)}
     if scenario:
         context["figures"]["cascade"] = timeline_figure(
-            scenario["timeline"], x_key="hours", x_title=tr.gettext("hours after the failure"), _=tr.gettext
+            scenario.timeline, x_key="hours", x_title=tr.gettext("hours after the failure"), _=tr.gettext
         )
-    critical = infrastructure.latest_run(db, principal, municipality, "infrastructure-criticality")
-    context["criticality"] = critical.results if critical else None
-    restoration = infrastructure.latest_run(db, principal, municipality, "infrastructure-restoration")
-    if restoration is not None:
+    critical = infrastructure.latest_analysis(db, principal, municipality, "criticality")
+    context["criticality"] = critical.results if isinstance(critical, infrastructure.CriticalityRun) else None
+    restoration = infrastructure.latest_analysis(db, principal, municipality, "restoration")
+    if isinstance(restoration, infrastructure.RestorationRun):
         context["restoration"] = restoration.results
         context["restoration_parameters"] = restoration.parameters
-        context["figures"]["gantt"] = gantt_figure(restoration.results["schedule"], _=tr.gettext)
+        context["figures"]["gantt"] = gantt_figure(restoration.results.schedule, _=tr.gettext)
         context["figures"]["served"] = timeline_figure(
-            restoration.results["served"], x_key="day", x_title=tr.gettext("days from today"), _=tr.gettext
+            restoration.results.served, x_key="day", x_title=tr.gettext("days from today"), _=tr.gettext
         )
-    context["names"] = {a["asset_id"]: a["name"] for a in assets}
+    context["names"] = {a.asset_id: a.name for a in assets}
     return context
 
 
@@ -92,7 +94,7 @@ def infrastructure_page(
 @router.post("/municipalities/{code}/infrastructure/criticality")
 def criticality_run(db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
-    infrastructure.run_criticality(db, principal, municipality)
+    infrastructure.rank_criticality(db, principal, municipality)
     return RedirectResponse(f"/municipalities/{code}/infrastructure#criticality", status_code=303)
 
 
@@ -105,26 +107,41 @@ def restoration_run(
     budget: Annotated[float | None, Form(ge=0)] = None,
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
-    infrastructure.run_restoration(db, principal, municipality, crews=crews, budget=budget)
+    infrastructure.plan_restoration(db, principal, municipality, crews=crews, budget=budget)
     return RedirectResponse(f"/municipalities/{code}/infrastructure#restoration", status_code=303)
 
 
 @router.post("/municipalities/{code}/infrastructure/import")
-async def network_import(
+def network_import(
     request: Request,
     db: DbSession,
     principal: CurrentPrincipal,
     code: str,
     assets_file: Annotated[UploadFile, File()],
     dependencies_file: Annotated[UploadFile, File()],
+    dry_run: Annotated[bool, Form()] = False,
+    replace: Annotated[bool, Form()] = False,
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code, action="write")
-    async with (
-        saved_upload(request, assets_file) as assets_path,
-        saved_upload(request, dependencies_file) as deps_path,
-    ):
-        infrastructure.import_network(db, principal, municipality, assets_path, deps_path)
-    return RedirectResponse(f"/municipalities/{code}/infrastructure", status_code=303)
+    try:
+        with (
+            saved_upload(request, assets_file) as assets_path,
+            saved_upload(request, dependencies_file) as deps_path,
+        ):
+            summary = infrastructure.import_network(
+                db, principal, municipality, assets_path, deps_path, dry_run=dry_run, replace=replace
+            )
+    except ValidationError as exc:
+        db.rollback()
+        outcome: dict[str, Any] = {"import_error": exc.message}
+        status = 422
+    else:
+        if not dry_run:
+            return RedirectResponse(f"/municipalities/{code}/infrastructure", status_code=303)
+        outcome, status = {"import_check": summary}, 200
+    context = _context(request, db, principal, code, None, 72.0)
+    context.update(outcome)
+    return render(request, "infrastructure/page.html", context, principal=principal, status_code=status)
 
 
 @router.post("/municipalities/{code}/infrastructure/release")

@@ -9,6 +9,7 @@ from typing import Any
 
 import networkx as nx
 
+from hromada.services.infrastructure import AssetRow, DependencyRow, Repair, ServicesCut
 from hromada.web.pages._charts import Gettext, edge_trace
 
 __all__ = ["gantt_figure", "graph_figure", "timeline_figure"]
@@ -28,8 +29,8 @@ _SERVICE_COLORS = {
 
 
 def graph_figure(
-    assets: Sequence[Mapping[str, Any]],
-    dependencies: Sequence[Mapping[str, Any]],
+    assets: Sequence[AssetRow],
+    dependencies: Sequence[DependencyRow],
     *,
     down: Mapping[str, float] | None = None,
     _: Gettext,
@@ -40,8 +41,8 @@ def graph_figure(
     locations (which are restricted).
     """
     graph = nx.DiGraph()
-    graph.add_nodes_from(str(a["asset_id"]) for a in assets)
-    graph.add_edges_from((str(d["supplier"]), str(d["consumer"])) for d in dependencies)
+    graph.add_nodes_from(a.asset_id for a in assets)
+    graph.add_edges_from((d.supplier, d.consumer) for d in dependencies)
     condensed = nx.condensation(graph)
     depth: dict[int, int] = {}
     for node in nx.topological_sort(condensed):
@@ -60,12 +61,12 @@ def graph_figure(
     for s, c in graph.edges:
         edge_x += [pos[s][0], pos[c][0], None]
         edge_y += [pos[s][1], pos[c][1], None]
-    info = {str(a["asset_id"]): a for a in assets}
+    info = {a.asset_id: a for a in assets}
     down = down or {}
     traces: list[dict[str, Any]] = [edge_trace(edge_x, edge_y, width=0.7)]
-    services = sorted({str(a.get("service") or "") for a in assets})
+    services = sorted({a.service for a in assets})
     for service in services:
-        nodes = [n for n in graph.nodes if str(info[n].get("service") or "") == service]
+        nodes = [n for n in graph.nodes if info[n].service == service]
         traces.append(
             {
                 "type": "scatter",
@@ -74,16 +75,13 @@ def graph_figure(
                 "x": [pos[n][0] for n in nodes],
                 "y": [pos[n][1] for n in nodes],
                 "text": [
-                    f"{n} {info[n].get('name', '')}"
-                    + (f" — {_('down after')} {down[n]:g} h" if n in down else "")
+                    f"{n} {info[n].name}" + (f" — {_('down after')} {down[n]:g} h" if n in down else "")
                     for n in nodes
                 ],
                 "hoverinfo": "text",
                 "marker": {
                     "color": _SERVICE_COLORS.get(service, "#555"),
-                    "size": [
-                        8 + 3 * math.log10(1 + float(info[n].get("population_served") or 0)) for n in nodes
-                    ],
+                    "size": [8 + 3 * math.log10(1 + float(info[n].population_served or 0)) for n in nodes],
                     "symbol": ["x" if n in down else "circle" for n in nodes],
                     "line": {"width": 1, "color": "#fff"},
                 },
@@ -103,12 +101,14 @@ def graph_figure(
 
 
 def timeline_figure(
-    timeline: Sequence[Mapping[str, Any]], *, x_key: str, x_title: str, _: Gettext
+    timeline: Sequence[ServicesCut], *, x_key: str, x_title: str, _: Gettext
 ) -> dict[str, Any]:
-    """Population cut by service over time (stacked areas as steps)."""
+    """Population cut by service over time (stacked areas as steps); ``x_key`` names the time field
+    (``hours`` of a cascade step, ``day`` of a restoration plan)."""
     skip = {x_key, "assets_down", "total", "population_cut", "day", "hours"}
-    services = [k for k in (timeline[0].keys() if timeline else []) if k not in skip]
-    xs = [float(r[x_key]) for r in timeline]
+    fields = [*type(timeline[0]).model_fields, *(timeline[0].model_extra or {})] if timeline else []
+    services = [k for k in fields if k not in skip]
+    xs = [float(getattr(r, x_key)) for r in timeline]
     traces = [
         {
             "type": "scatter",
@@ -117,7 +117,7 @@ def timeline_figure(
             "stackgroup": "cut",
             "name": s,
             "x": xs,
-            "y": [float(r.get(s) or 0) for r in timeline],
+            "y": [float(getattr(r, s, 0) or 0) for r in timeline],
         }
         for s in services
     ]
@@ -133,18 +133,18 @@ def timeline_figure(
     }
 
 
-def gantt_figure(schedule: Sequence[Mapping[str, Any]], *, _: Gettext) -> dict[str, Any]:
+def gantt_figure(schedule: Sequence[Repair], *, _: Gettext) -> dict[str, Any]:
     """The restoration plan: one bar per repair, by crew."""
-    rows = sorted(schedule, key=lambda r: (float(r["start_day"]), str(r["asset"])))
+    rows = sorted(schedule, key=lambda r: (float(r.start_day), r.asset))
     return {
         "data": [
             {
                 "type": "bar",
                 "orientation": "h",
-                "y": [f"{r['asset']}" for r in rows],
-                "x": [float(r["finish_day"]) - float(r["start_day"]) for r in rows],
-                "base": [float(r["start_day"]) for r in rows],
-                "text": [f"{_('crew')} {r['crew']}" for r in rows],
+                "y": [f"{r.asset}" for r in rows],
+                "x": [float(r.finish_day) - float(r.start_day) for r in rows],
+                "base": [float(r.start_day) for r in rows],
+                "text": [f"{_('crew')} {r.crew}" for r in rows],
                 "hovertemplate": "%{y}: %{base} – %{x}<extra>%{text}</extra>",
                 "marker": {"color": "#2a9d8f"},
             }

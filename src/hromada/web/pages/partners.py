@@ -24,21 +24,20 @@ router = APIRouter()
 def partners_page(request: Request, db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
     municipality = profile.get_municipality(db, principal, code)
     tr = translator(locale_of(request))
-    rows = partners.stakeholder_rows(db, principal, municipality)
-    gaps = partners.partner_network(db, principal, municipality)
-    tree = strategy.goal_tree(db, principal, municipality)
+    view = partners.partners_view(db, principal, municipality)
+    goals = strategy.strategy_view(db, principal, municipality).goals
     context = {
         "municipality": municipality,
-        "stakeholders": rows,
-        "partnerships": partners.partnerships(db, principal, municipality),
-        "consultations": partners.consultations(db, principal, municipality),
-        "communication": partners.communication_plan(db, principal, municipality),
-        "goals": [g for node in tree for g in (node.goal, *(child.goal for child in node.children))],
+        "stakeholders": view.stakeholders,
+        "partnerships": view.partnerships,
+        "consultations": view.consultations,
+        "communication": view.communication,
+        "goals": [g for goal in goals for g in (goal, *goal.objectives)],
         "projects": partners.project_options(db, principal, municipality),
-        "gaps": gaps,
+        "gaps": view.gaps,
         "figures": {
-            "grid": power_interest_figure(rows, _=tr.gettext),
-            "network": network_figure(gaps.graph, _=tr.gettext),
+            "grid": power_interest_figure(view.stakeholders, _=tr.gettext),
+            "network": network_figure(view.nodes, view.links, _=tr.gettext),
         },
         "types": partners.STAKEHOLDER_TYPES,
         "can_write": principal.can("write", municipality.id),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
 
+from hromada.services.partners import PartnerLink, PartnerNode, StakeholderView
 from hromada.web.pages._charts import Gettext, edge_trace
 
 __all__ = ["network_figure", "power_interest_figure"]
@@ -21,20 +22,20 @@ _TYPE_COLORS = {
 }
 
 
-def power_interest_figure(stakeholders: Sequence[Mapping[str, Any]], *, _: Gettext) -> dict[str, Any]:
+def power_interest_figure(stakeholders: Sequence[StakeholderView], *, _: Gettext) -> dict[str, Any]:
     """Influence (power) against interest, 1-5, jittered so equal positions stay readable."""
     traces = []
     for kind, color in _TYPE_COLORS.items():
-        rows = [s for s in stakeholders if s["type"] == kind]
+        rows = [s for s in stakeholders if s.type == kind]
         if not rows:
             continue
         offsets = [((k % 3) - 1) * 0.12 for k in range(len(rows))]
         traces.append(
             {
                 "type": "scatter", "mode": "markers+text", "name": kind.replace("_", " "),
-                "x": [float(s["interest"]) + o for s, o in zip(rows, offsets, strict=True)],
-                "y": [float(s["influence"]) - o for s, o in zip(rows, offsets, strict=True)],
-                "text": [str(s["name"]) for s in rows], "textposition": "top center",
+                "x": [float(s.interest) + o for s, o in zip(rows, offsets, strict=True)],
+                "y": [float(s.influence) - o for s, o in zip(rows, offsets, strict=True)],
+                "text": [s.name for s in rows], "textposition": "top center",
                 "marker": {"size": 12, "color": color}, "hoverinfo": "text",
             }
         )  # fmt: skip
@@ -55,8 +56,13 @@ def power_interest_figure(stakeholders: Sequence[Mapping[str, Any]], *, _: Gette
     }
 
 
-def network_figure(graph: nx.Graph, *, _: Gettext) -> dict[str, Any]:
+def network_figure(
+    nodes: Sequence[PartnerNode], links: Sequence[PartnerLink], *, _: Gettext
+) -> dict[str, Any]:
     """Stakeholders, goals and projects and the partnerships that connect them (spring layout, fixed seed)."""
+    graph = nx.Graph()
+    graph.add_nodes_from((node.id, {"kind": node.kind}) for node in nodes)
+    graph.add_edges_from((link.from_, link.to) for link in links)
     if graph.number_of_nodes() == 0:
         return {"data": [], "layout": {"height": 200}}
     pos = nx.spring_layout(graph, seed=7, k=0.9)
@@ -69,15 +75,15 @@ def network_figure(graph: nx.Graph, *, _: Gettext) -> dict[str, Any]:
     names = {"stakeholder": _("Partners"), "goal": _("Goals"), "project": _("Projects")}
     colors = {"stakeholder": "#1f5fa8", "goal": "#2a9d8f", "project": "#e76f51"}
     for kind in ("stakeholder", "goal", "project"):
-        nodes = [n for n, d in graph.nodes(data=True) if d.get("kind") == kind]
-        if not nodes:
+        members = [n for n, d in graph.nodes(data=True) if d.get("kind") == kind]
+        if not members:
             continue
         traces.append(
             {
                 "type": "scatter", "mode": "markers+text", "name": names[kind],
-                "x": [float(pos[n][0]) for n in nodes], "y": [float(pos[n][1]) for n in nodes],
-                "text": [n.split(":", 1)[1] for n in nodes], "textposition": "bottom center",
-                "marker": {"size": [10 if graph.degree(n) else 7 for n in nodes], "color": colors[kind],
+                "x": [float(pos[n][0]) for n in members], "y": [float(pos[n][1]) for n in members],
+                "text": [n.split(":", 1)[1] for n in members], "textposition": "bottom center",
+                "marker": {"size": [10 if graph.degree(n) else 7 for n in members], "color": colors[kind],
                            "symbol": "circle" if kind == "stakeholder" else ("diamond" if kind == "goal" else "square")},
                 "hoverinfo": "text",
             }

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from hromada.errors import ImportValidationError, ValidationError
 from hromada.i18n import translator
 from hromada.i18n.import_messages import localize_issue
-from hromada.services import classifications, profile
+from hromada.services import classifications, jobs, profile
+from hromada.services.files import client_filename
 from hromada.web.deps import CurrentPrincipal, DbSession, import_upload, locale_of, render
+from hromada.web.pages.jobs import is_htmx, job_path, job_response
 from hromada.web.pages.profile_charts import statistics_figure
 
 router = APIRouter()
@@ -25,12 +27,12 @@ def _oblast_names(locale: str) -> dict[str, str]:
 
 @router.get("/municipalities")
 def municipality_list(request: Request, db: DbSession, principal: CurrentPrincipal) -> Response:
-    overviews = profile.list_municipalities(db, principal)
+    municipalities = profile.municipality_profiles(db, principal)
     locale = locale_of(request)
     return render(
         request,
         "profile/list.html",
-        {"overviews": overviews, "oblasts": _oblast_names(locale)},
+        {"municipalities": municipalities, "oblasts": _oblast_names(locale)},
         principal=principal,
     )
 
@@ -43,23 +45,23 @@ def _chart_context(
         raise ValidationError(
             f"measure must be one of {', '.join(classifications.MEASURES)}; got {measure!r}"
         )
-    frame = profile.statistics_frame(db, principal, municipality, measure=measure, region_code=code)
+    figures = profile.list_statistics(db, principal, municipality, measure=measure, region_code=code)
     spec = classifications.MEASURES[measure]
     title = getattr(spec, f"title_{locale}", spec.title_en)
-    unit = frame["unit"].iloc[0] if not frame.empty else spec.default_unit
+    unit = figures[0].unit if figures else spec.default_unit
     figure = (
-        statistics_figure(frame, measure=measure, locale=locale, title=title, unit=unit)
-        if not frame.empty
+        statistics_figure(figures, measure=measure, locale=locale, title=title, unit=unit)
+        if figures
         else None
     )
-    years = sorted(frame["year"].unique().tolist()) if not frame.empty else []
-    sources = sorted(frame["source"].unique().tolist()) if not frame.empty else []
+    years = sorted({f.year for f in figures})
+    sources = sorted({f.source for f in figures})
     return {
         "municipality": municipality,
         "measure": measure,
         "measures": classifications.MEASURES,
         "figure": figure,
-        "n_values": len(frame),
+        "n_values": len(figures),
         "years": years,
         "sources": sources,
     }
@@ -96,7 +98,7 @@ def import_form(request: Request, db: DbSession, principal: CurrentPrincipal, co
 
 
 @router.post("/municipalities/{code}/import")
-async def import_page_upload(
+def import_page_upload(
     request: Request,
     db: DbSession,
     principal: CurrentPrincipal,
@@ -104,14 +106,16 @@ async def import_page_upload(
     file: Annotated[UploadFile, File()],
     dry_run: Annotated[bool, Form()] = False,
 ) -> Response:
+    """A small file is imported in the request; a large one becomes a background job, whose page (or, for htmx,
+    progress fragment) answers at once."""
     municipality = profile.get_municipality(db, principal, code, action="write")
     context: dict[str, Any] = {
         "municipality": municipality,
         "measures": classifications.MEASURES,
-        "filename": file.filename,
+        "filename": client_filename(file.filename),
     }
     try:
-        summary = await import_upload(request, db, principal, municipality, file, dry_run=dry_run)
+        outcome = import_upload(request, db, principal, municipality, file, dry_run=dry_run)
     except ImportValidationError as exc:
         db.rollback()
         tr = translator(locale_of(request))
@@ -119,11 +123,11 @@ async def import_page_upload(
         context["localized_issues"] = [localize_issue(issue, tr) for issue in exc.issues]
         status = 422
     else:
-        context["summary"] = summary
+        if isinstance(outcome, jobs.JobView):
+            if not is_htmx(request):
+                return RedirectResponse(job_path(code, outcome.id), status_code=303)
+            return job_response(request, outcome, municipality, principal, status_code=202)
+        context["summary"] = outcome
         status = 200
-    template = (
-        "profile/_import_result.html"
-        if request.headers.get("hx-request") == "true"
-        else "profile/import.html"
-    )
+    template = "profile/_import_result.html" if is_htmx(request) else "profile/import.html"
     return render(request, template, context, status_code=status, principal=principal)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
 from hromada.services.classifications import nace_codes, nace_title, section_of
+from hromada.services.profile import Statistic
 from hromada.web.pages._charts import shorten
 
 __all__ = ["ADDITIVE_MEASURES", "statistics_figure"]
@@ -40,13 +42,20 @@ _PALETTE = [
 
 
 def statistics_figure(
-    frame: pd.DataFrame, *, measure: str, locale: str, title: str, unit: str | None = None
+    statistics: Sequence[Statistic], *, measure: str, locale: str, title: str, unit: str | None = None
 ) -> dict[str, Any]:
     """A stacked bar chart of a measure by NACE section and year (lines for non-additive measures).
 
-    ``frame`` has the columns year, sector_code, value for one region and measure. Division, group and
-    class rows are aggregated to their section; a total row (``_T``) is drawn as a line.
+    ``statistics`` are the figures of one region and measure. Division, group and class figures are
+    aggregated to their section; a total (``_T``) is drawn as a line.
     """
+    frame = pd.DataFrame(
+        {
+            "year": [s.year for s in statistics],
+            "sector_code": [s.sector_code for s in statistics],
+            "value": [s.value for s in statistics],
+        }
+    )
     traces: list[dict[str, Any]] = []
     detailed = frame[(frame["sector_code"] != "_T") & frame["sector_code"].isin(nace_codes())]
     additive = measure in ADDITIVE_MEASURES

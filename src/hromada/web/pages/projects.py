@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from hromada.errors import NotFoundError, ValidationError
 from hromada.i18n import translator
 from hromada.services import profile, projects
-from hromada.services.projects import eligibility, finance, portfolio_text, project_exports
-from hromada.web.deps import CurrentPrincipal, DbSession, locale_of, render
+from hromada.services.projects import eligibility, finance, project_exports, project_results
+from hromada.web.deps import CurrentPrincipal, DbSession, PostedForm, locale_of, render
 from hromada.web.pages.projects_charts import debt_figure, funding_figure, sensitivity_figure
 
 #: Saaty's scale as the form offers it, left criterion first: ("9", "◀ 9") ... ("1", "= 1") ... ("1/9", "9 ▶").
@@ -31,31 +31,27 @@ def projects_page(
 ) -> Response:
     municipality = profile.get_municipality(db, principal, code)
     tr = translator(locale_of(request))
-    frame = projects.project_frame(db, principal, municipality)
-    records = frame.to_dict(orient="records") if not frame.empty else []
+    pipeline = project_results.pipeline_view(db, principal, municipality)
+    records = pipeline.projects
     context: dict[str, Any] = {
         "municipality": municipality,
         "stages": projects.STAGES,
-        "board": {stage: [r for r in records if r["stage"] == stage] for stage in projects.STAGES},
+        "board": {stage: [r for r in records if r.stage == stage] for stage in projects.STAGES},
         "method": method,
         "methods": projects.RANK_METHODS,
         "can_write": principal.can("write", municipality.id),
         "figures": {},
     }
-    plan = finance.get_plan(db, principal, municipality)
-    years = (
-        list(projects.portfolio_years(plan, frame)) if not frame.empty else list(finance.planning_years(plan))
-    )
-    revenue = {int(y): float(v) for y, v in (plan.revenue if plan is not None else {}).items()}
-    criteria = list(finance.criteria_of(plan))
-    judged = {
-        (str(a), str(b)): float(v) for a, b, v in ((plan.ahp or {}).get("judgements", []) if plan else [])
-    }
-    specs = eligibility.gate_specs(plan)
+    plan = finance.plan_view(db, principal, municipality)
+    years = project_results.plan_years(db, principal, municipality)
+    revenue = {int(y): float(v) for y, v in plan.revenue.items()}
+    criteria = [c.criterion for c in plan.criteria]
+    judged = {(a, b): v for a, b, v in (plan.ahp.judgements if plan.ahp is not None else [])}
+    specs = eligibility.gate_specs(finance.get_plan(db, principal, municipality))
     standard, custom = eligibility.split_standard(specs)
     context.update(
         gates=[(spec, eligibility.describe(spec, tr.gettext)) for spec in specs],
-        gates_from="default" if plan is None or plan.gates is None else "municipality",
+        gates_from=plan.gates_from,
         standard_gates=standard,
         custom_gates=[(spec, eligibility.describe(spec, tr.gettext)) for spec in custom],
         default_names={key: name for key, (name, _, _) in eligibility.STANDARD.items()},
@@ -71,29 +67,25 @@ def projects_page(
         ],
     )  # fmt: skip
     if records:
-        ranking = projects.rank_projects(
+        ranking = project_results.ranking_view(
             db, principal, municipality, method=method, draws=1000, gettext=tr.gettext
         )
-        titles = {str(r["key"]): str(r["title"]) for r in records}
+        titles = {r.key: r.title for r in records}
         context["ranking"] = ranking
         context["titles"] = titles
-        if ranking["stability"]:
-            context["figures"]["sensitivity"] = sensitivity_figure(ranking["stability"], titles, _=tr.gettext)
-    run = projects.latest_portfolio(db, principal, municipality)
-    if run is not None:
-        selected, gap, explanation = portfolio_text.worded(run.results, tr.gettext)
-        context["portfolio"] = {
-            **run.results, "selected": selected, "gap": gap, "explanation": explanation,
-            "status_label": portfolio_text.status_label(str(run.results.get("status")), tr.gettext),
-        }  # fmt: skip
-        sources = projects.source_frame(db, principal, municipality)
-        source_ids = list(sources.get("source_id", []))
+        if ranking.stability:
+            context["figures"]["sensitivity"] = sensitivity_figure(ranking.stability, titles, _=tr.gettext)
+    row = projects.latest_portfolio(db, principal, municipality)
+    if row is not None:
+        portfolio = project_results.portfolio_run(row, tr.gettext).results
+        context["portfolio"] = portfolio
+        source_ids = [s.source_id for s in pipeline.sources]
         context["source_ids"] = [
-            s for s in source_ids if any((r.get(s) or 0) > 0 for r in run.results["selected"])
+            s for s in source_ids if any(r.amounts().get(s, 0.0) > 0 for r in portfolio.selected)
         ]
-        context["figures"]["funding"] = funding_figure(run.results["selected"], source_ids, _=tr.gettext)
-        if run.results.get("debt_service"):
-            context["figures"]["debt"] = debt_figure(run.results["debt_service"], _=tr.gettext)
+        context["figures"]["funding"] = funding_figure(portfolio.selected, source_ids, _=tr.gettext)
+        if portfolio.debt_service:
+            context["figures"]["debt"] = debt_figure(portfolio.debt_service, _=tr.gettext)
     return render(request, "projects/page.html", context, principal=principal)
 
 
@@ -116,12 +108,9 @@ def projects_stage(
 
 
 @router.post("/municipalities/{code}/projects/weights")
-async def projects_weights(
-    request: Request, db: DbSession, principal: CurrentPrincipal, code: str
-) -> Response:
+def projects_weights(db: DbSession, principal: CurrentPrincipal, code: str, form: PostedForm) -> Response:
     """Publish criteria weights from the pairwise judgements of the AHP form."""
     municipality = profile.get_municipality(db, principal, code, action="write")
-    form = await request.form()
     judgements: list[tuple[str, str, float | str]] = []
     for name, raw in form.multi_items():
         if name.startswith("pair_") and "__" in name:
@@ -150,10 +139,9 @@ def _form_number(
 
 
 @router.post("/municipalities/{code}/projects/plan")
-async def projects_plan(request: Request, db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
+def projects_plan(db: DbSession, principal: CurrentPrincipal, code: str, form: PostedForm) -> Response:
     """Save the planning years, the borrowing limits and the revenue forecast."""
     municipality = profile.get_municipality(db, principal, code, action="write")
-    form = await request.form()
 
     def number(name: str, *, scale: float = 1.0) -> float | None:
         return _form_number(form, name, scale=scale)
@@ -181,10 +169,9 @@ async def projects_plan(request: Request, db: DbSession, principal: CurrentPrinc
 
 
 @router.post("/municipalities/{code}/projects/gates")
-async def projects_gates(request: Request, db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
+def projects_gates(db: DbSession, principal: CurrentPrincipal, code: str, form: PostedForm) -> Response:
     """Publish the eligibility gates: the form's rules with their thresholds, plus the other rules kept."""
     municipality = profile.get_municipality(db, principal, code, action="write")
-    form = await request.form()
     if form.get("reset"):
         eligibility.set_gates(db, principal, municipality, None)
         return RedirectResponse(f"/municipalities/{code}/projects#gates", status_code=303)
@@ -225,7 +212,7 @@ def projects_ranking_download(
 ) -> Response:
     """The ranking, criteria, eligibility and stability as a spreadsheet."""
     municipality = profile.get_municipality(db, principal, code)
-    ranking = projects.rank_projects(
+    ranking = project_results.ranking_view(
         db, principal, municipality, method=method, draws=1000, gettext=translator(locale_of(request)).gettext
     )
     content, media_type, extension = project_exports.export_bytes(
@@ -240,10 +227,11 @@ def projects_portfolio_download(
 ) -> Response:
     """The latest funding portfolio (selected, funding, cash flow, gap, debt service) as a spreadsheet."""
     municipality = profile.get_municipality(db, principal, code)
-    run = projects.latest_portfolio(db, principal, municipality)
-    if run is None:
+    row = projects.latest_portfolio(db, principal, municipality)
+    if row is None:
         raise NotFoundError("No funding portfolio yet: choose and fund projects first.")
-    tables = project_exports.portfolio_tables(run.results, translator(locale_of(request)).gettext)
+    portfolio = project_results.portfolio_run(row, translator(locale_of(request)).gettext)
+    tables = project_exports.portfolio_tables(portfolio)
     content, media_type, extension = project_exports.export_bytes(tables, fmt)
     return _attachment(content, media_type, f"hromada-{code}-portfolio.{extension}")
 

@@ -23,20 +23,20 @@ router = APIRouter()
 def strategy_page(request: Request, db: DbSession, principal: CurrentPrincipal, code: str) -> Response:
     municipality = profile.get_municipality(db, principal, code)
     locale = locale_of(request)
-    items = strategy.swot_items(db, principal, municipality)
-    tree = strategy.goal_tree(db, principal, municipality)
+    view = strategy.strategy_view(db, principal, municipality)
+    items = view.swot
     context: dict[str, Any] = {
         "municipality": municipality,
-        "record": strategy.get_strategy(db, principal, municipality),
+        "record": view,
         "swot": {
             q: [i for i in items if i.quadrant == q and i.status != "rejected"] for q in strategy.QUADRANTS
         },
         "rejected": [i for i in items if i.status == "rejected"],
-        "suggestions": strategy.suggest_swot(
+        "suggestions": strategy.swot_suggestions(
             db, principal, municipality, locale=locale, gettext=translator(locale).gettext
         ),
-        "tree": tree,
-        "objectives": [child.goal for node in tree for child in node.children],
+        "tree": view.goals,
+        "objectives": [objective for goal in view.goals for objective in goal.objectives],
         "quadrants": strategy.QUADRANTS,
         "can_write": principal.can("write", municipality.id),
     }
