@@ -265,7 +265,11 @@ def _scenario(
     finally:
         stop.set()
         server.terminate()
-        server.wait(timeout=60)
+        try:  # a job in its write phase is interrupted at its next progress call, which can take a while
+            server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         log.close()
     stored = _stored_writes(database_url)
     mine = tally.acknowledged | tally.failed_writes

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -329,6 +330,30 @@ def test_last_seen_is_written_at_most_once_a_minute(site: Site) -> None:
     site.clock.advance(seconds=31)
     assert client.get("/municipalities").status_code == 200
     assert last_seen() == site.clock.now
+
+
+def test_a_read_never_waits_for_the_write_lock_to_touch_its_session(site: Site) -> None:
+    """Workshop finding 1: on SQLite every signed-in GET wrote the session's last activity in the request's
+    transaction, so while a large import held the write lock, reads failed with "database is locked"."""
+    client = _signed_in(site, EDITOR)
+
+    def last_seen() -> dt.datetime:
+        with site.factory() as s:
+            return s.scalars(select(UserSession.last_seen_at)).one()
+
+    first = last_seen()
+    site.clock.advance(seconds=61)
+    holder = sqlite3.connect(site.settings.data_dir / "hromada.sqlite3", timeout=0)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # what an import's transaction holds while it writes
+        # Before the fix this waited out the busy timeout and answered 500.
+        assert client.get("/municipalities").status_code == 200
+    finally:
+        holder.rollback()
+        holder.close()
+    assert last_seen() == first  # skipped, not waited for
+    assert client.get("/municipalities").status_code == 200
+    assert last_seen() == site.clock.now  # the next request touches it
 
 
 def test_a_password_change_ends_the_other_sessions(site: Site) -> None:

@@ -7,11 +7,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["make_engine", "make_session_factory", "session_scope"]
+__all__ = ["make_engine", "make_session_factory", "session_scope", "short_lock_wait"]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -67,3 +67,21 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def short_lock_wait(connection: Connection, wait_ms: int = 100) -> Iterator[None]:
+    """On SQLite, wait at most ``wait_ms`` for the write lock inside this block (then the write fails with
+    ``OperationalError`` instead of waiting the busy timeout): for best-effort writes that must never hold a
+    request up, such as a heartbeat or a session's last activity, while a long import holds the lock. The
+    connection's transaction is rolled back on leaving; commit inside the block."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms)}")
+    try:
+        yield
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={previous}")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, BinaryIO, Final
 
 from fastapi import Depends, Request, UploadFile
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
@@ -117,6 +118,9 @@ def live_session_user(request: Request, db: Session) -> int | None:
         forget_sign_in(request)
         raise
     request.state.user_session_id = live.id
+    if live.stale:
+        bind = db.get_bind()
+        accounts.touch_session(bind if isinstance(bind, Engine) else bind.engine, live.id)
     return live.user_id
 
 

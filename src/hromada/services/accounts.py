@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import math
 import re
 import secrets
@@ -30,10 +31,12 @@ from typing import TYPE_CHECKING, Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from pydantic import Field
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from hromada.db.base import utcnow
+from hromada.db.engine import short_lock_wait
 from hromada.db.models import (
     ApiToken,
     Membership,
@@ -62,6 +65,9 @@ from hromada.services.access import (
 
 if TYPE_CHECKING:
     from hromada.settings import Settings
+
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "TOKEN_PREFIX",
@@ -95,6 +101,7 @@ __all__ = [
     "set_active",
     "set_locale",
     "start_session",
+    "touch_session",
     "verify_password",
 ]
 
@@ -472,6 +479,7 @@ class LiveSession:
 
     id: int
     user_id: int
+    stale: bool = False  # its last activity is older than the touch interval: see touch_session
 
 
 def _agent_summary(user_agent: str) -> str:
@@ -513,7 +521,9 @@ def live_session(
     touch_every: dt.timedelta = dt.timedelta(minutes=1),
     now: dt.datetime | None = None,
 ) -> LiveSession:
-    """The live session of a cookie's token; its last activity is written at most every ``touch_every``.
+    """The live session of a cookie's token, read only: ``stale`` says that its last activity is older than
+    ``touch_every`` and should be written by :func:`touch_session` (outside the request's transaction, so that
+    a read request never waits for the database's write lock).
 
     Raises
     ------
@@ -524,9 +534,25 @@ def live_session(
     record = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
     if record is None or record.ended_at is not None or record.expires_at <= now:
         raise AuthenticationError(_SESSION_ENDED)
-    if now - record.last_seen_at >= touch_every:
-        record.last_seen_at = now
-    return LiveSession(id=record.id, user_id=record.user_id)
+    return LiveSession(id=record.id, user_id=record.user_id, stale=now - record.last_seen_at >= touch_every)
+
+
+def touch_session(engine: Engine, session_id: int, *, now: dt.datetime | None = None) -> bool:
+    """Write a session's last activity in a short transaction of its own; return whether it was written.
+
+    Best effort: on SQLite, when the write lock is held (a large import writing), the touch is skipped at
+    once rather than holding the request up; the next request touches it.
+    """
+    try:
+        with engine.connect() as connection, short_lock_wait(connection):
+            connection.execute(
+                update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now or utcnow())
+            )
+            connection.commit()
+        return True
+    except OperationalError:
+        logger.debug("session %s: last activity not written (database busy)", session_id)
+        return False
 
 
 def end_session(session: Session, token: str, *, reason: str = "logout") -> None:

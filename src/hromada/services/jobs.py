@@ -44,8 +44,8 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Final, Literal, cast
 
@@ -55,6 +55,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hromada.db.base import utcnow
+from hromada.db.engine import short_lock_wait
 from hromada.db.models import Job, JobState, Municipality
 from hromada.errors import (
     AuthenticationError,
@@ -397,19 +398,9 @@ def _engine(session_factory: sessionmaker[Session]) -> Engine:
     raise ConfigurationError("The job worker needs a session factory bound to an engine.")
 
 
-@contextmanager
-def _short_lock_wait(connection: Connection) -> Iterator[None]:
+def _short_lock_wait(connection: Connection) -> AbstractContextManager[None]:
     """On SQLite, wait at most a moment for the write lock (a job may hold it while it writes its data)."""
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    previous = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
-    connection.exec_driver_sql(f"PRAGMA busy_timeout={_SQLITE_LOCK_WAIT_MS}")
-    try:
-        yield
-    finally:
-        connection.rollback()
-        connection.exec_driver_sql(f"PRAGMA busy_timeout={previous}")
+    return short_lock_wait(connection, _SQLITE_LOCK_WAIT_MS)
 
 
 def _write_job(
