@@ -15,6 +15,7 @@ BENCHMARKS = {
     "decide": "benchmarks.decide",
     "portfolio-seeds": "benchmarks.portfolio_seeds",
     "load": "benchmarks.load",
+    "shocks": "benchmarks.shocks",
 }
 LONG = {"portfolio-seeds", "load"}  # run only when named (tens of minutes)
 

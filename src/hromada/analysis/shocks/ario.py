@@ -458,6 +458,11 @@ def simulate(
     n, s = structure.n, len(structure.sectors)
     ev = _stack_events([_member_events(member, table, structure) for member in members])
     x0, rows, cols, prod_of = structure.x0, structure.rows, structure.cols, structure.product
+    # Sparse sums over the non-zero flows: by (product, client) cell and by supplier, as matrix products.
+    cell = prod_of[rows] * n + cols
+    ones = np.ones(rows.size)
+    to_cell = sparse.csr_matrix((ones, (np.arange(rows.size), cell)), shape=(rows.size, s * n))
+    to_supplier = sparse.csr_matrix((ones, (np.arange(rows.size), rows)), shape=(rows.size, n))
 
     # Parameters per member (members may differ in behaviour too).
     def per_member(name: str) -> FloatArray:
@@ -535,7 +540,7 @@ def simulate(
         final = structure.y0[None, :] * demand_factor
 
         rebuild_daily = [r.daily_demand(t, rebuild_days) for r in rebuild]
-        demand = _row_sums(orders, rows, n) + final
+        demand = np.asarray(orders @ to_supplier) + final
         for daily, r in zip(rebuild_daily, rebuild, strict=True):
             demand += r.by_supplier(daily)
 
@@ -564,15 +569,14 @@ def simulate(
         with np.errstate(divide="ignore", invalid="ignore"):
             served = np.where(demand > 0, production / demand, 0.0)
         delivered = orders * served[:, rows]  # (M, nnz)
-        received = np.zeros((m, s, n))
-        _scatter_add(received, prod_of[rows], cols, delivered)
+        received = np.asarray(delivered @ to_cell).reshape(m, s, n)
         stock += received - structure.tech[None] * production[:, None, :]
         np.maximum(stock, 0.0, out=stock)
         fd_unmet += (final * (1.0 - served)).sum(axis=1)
         for daily, r in zip(rebuild_daily, rebuild, strict=True):
             r.receive(daily * served[:, r.rows])
         if rebuild:  # BoARIO plans orders on the demand left once reconstruction was served
-            demand_left = _row_sums(orders, rows, n) + final
+            demand_left = np.asarray(orders @ to_supplier) + final
             for daily, r in zip(rebuild_daily, rebuild, strict=True):
                 demand_left += r.by_supplier(daily * (1.0 - served[:, r.rows]))
             optimal_orders = np.minimum(demand_left, capacity)
@@ -586,13 +590,10 @@ def simulate(
             alt[:, None], np.divide(capacity, x0, out=np.ones_like(capacity), where=x0 > 0), 1.0
         )
         weighted = structure.z0[None, :] * weights[:, rows]
-        per_product = np.zeros((m, s, n))
-        _scatter_add(per_product, prod_of[rows], cols, weighted)
+        per_product = np.asarray(weighted @ to_cell)[:, cell]  # the client's purchases of the product
         with np.errstate(divide="ignore", invalid="ignore"):
-            shares = np.where(
-                per_product[:, prod_of[rows], cols] > 0, weighted / per_product[:, prod_of[rows], cols], 0.0
-            )
-        orders = gap[:, prod_of[rows], cols] * shares
+            shares = np.where(per_product > 0, weighted / per_product, 0.0)
+        orders = gap.reshape(m, -1)[:, cell] * shares
 
         # Bookkeeping.
         if trajectory is not None:
