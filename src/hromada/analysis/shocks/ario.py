@@ -678,7 +678,6 @@ class _RebuildState:
         self.cols = damaged[pair_c[keep]]
         weight = (e.rebuild_shares[structure.product[self.rows]] * dist[pair_r[keep], pair_c[keep]])[None, :]
         self.gamma = weight * e.impact[:, self.cols]  # (M, pairs)
-        self.started = np.zeros(m, dtype=bool)
         self.days = e.rebuild_days
 
     def _on(self, t: int) -> npt.NDArray[np.bool_]:
@@ -785,7 +784,6 @@ def _result(
             if back.size:
                 out[member] = float(day_of_min[member] + back[0])
         recover[name] = out
-    per_day = 1.0 / params[0].days_per_year
     summary = pd.DataFrame(
         {
             "output_lost": output_lost,
@@ -796,7 +794,6 @@ def _result(
         },
         index=pd.RangeIndex(m, name="member"),
     )
-    del per_day
     losses = pd.DataFrame(va_lost, index=summary.index, columns=table.labels)
     daily = pd.DataFrame(daily_va_lost, index=pd.RangeIndex(days, name="day"), columns=summary.index)
     production = None
