@@ -151,12 +151,9 @@ def draw_members(
     for name, distribution in uncertain.items():
         distribution.check(name)
     base = params or ARIOParams()
-    streams = np.random.SeedSequence(seed).spawn(first + members)[first:]
     member_events: list[list[Event]] = []
     member_params: list[ARIOParams] = []
-    for stream in streams:
-        rng = np.random.default_rng(stream)
-        values = {name: uncertain[name].draw(rng) for name in UNCERTAIN if name in uncertain}
+    for values in _draws(uncertain, seed, first, members):
         member_events.append([_scaled(event, values) for event in events])
         changes: dict[str, Any] = {name: value for name, value in values.items() if name in _PARAMS}
         member_params.append(dataclasses.replace(base, **changes) if changes else base)
@@ -275,7 +272,7 @@ def run_ensemble(
     summary = pd.concat([part[0] for part in parts])
     daily = np.concatenate([part[1] for part in parts], axis=1)  # (days, members)
     by_industry = np.concatenate([part[2] for part in parts], axis=0)  # (members, N)
-    drawn = _drawn_values(list(events), uncertain, members, seed, params)
+    drawn = pd.DataFrame(_draws(uncertain, seed, 0, members), index=pd.RangeIndex(members, name="member"))
     member_frame = pd.concat([drawn, summary], axis=1)
     q = [0.05, 0.5, 0.95]
     bands = pd.DataFrame(
@@ -308,19 +305,16 @@ def run_ensemble(
     )
 
 
-def _drawn_values(
-    events: list[Event],
-    uncertain: Mapping[str, Distribution],
-    members: int,
-    seed: int,
-    params: ARIOParams | None,
-) -> pd.DataFrame:
-    streams = np.random.SeedSequence(seed).spawn(members)
-    rows = []
+def _draws(
+    uncertain: Mapping[str, Distribution], seed: int, first: int, members: int
+) -> list[dict[str, float]]:
+    """The uncertain values of members ``first`` to ``first + members - 1``, each from its own stream."""
+    streams = np.random.SeedSequence(seed).spawn(first + members)[first:]
+    out = []
     for stream in streams:
         rng = np.random.default_rng(stream)
-        rows.append({name: uncertain[name].draw(rng) for name in UNCERTAIN if name in uncertain})
-    return pd.DataFrame(rows, index=pd.RangeIndex(members, name="member"))
+        out.append({name: uncertain[name].draw(rng) for name in UNCERTAIN if name in uncertain})
+    return out
 
 
 def _on_dask(
